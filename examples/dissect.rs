@@ -1,0 +1,176 @@
+//! Decodes protocol units given as hex, one per line, and prints what they are.
+//!
+//! ```text
+//! cargo run --example dissect -- <protocol> <context…> < inputs.hex
+//! ```
+//!
+//! Each non-blank line not starting with `#` is one input, decoded whole with the given
+//! context. One line is printed per input:
+//!
+//! - `ok <consumed> <value>`: decoded; `<value>` is the unit on one line;
+//! - `ok <consumed> reencoded-differs <value>`: decoded, but encoding the value does not
+//!   give back the consumed bytes (the input was not in canonical form);
+//! - `incomplete <needed>`: more bytes are needed (`?` when the format does not say);
+//! - `error <message>`: malformed, with the offset of the bad byte.
+//!
+//! Protocols and contexts:
+//!
+//! - `http request | response | response to <METHOD> | chunked | framing`
+//!   (`framing` decodes a request head and prints its body framing, RFC 9112 §6.3).
+//!
+//! Uses the public API only.
+
+use std::fmt::Debug;
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
+
+use iotwire::{DecodeError, Packet};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((protocol, context)) = args.split_first() else {
+        eprintln!("usage: dissect <protocol> <context…>  (reads hex lines from stdin)");
+        return ExitCode::from(2);
+    };
+    let run: fn(&[u8]) -> String = match (protocol.as_str(), context.join(" ").as_str()) {
+        #[cfg(feature = "http")]
+        ("http", ctx) => match http::pick(ctx) {
+            Some(f) => f,
+            None => {
+                eprintln!("dissect: unknown http context {ctx:?}: {}", http::CONTEXTS);
+                return ExitCode::from(2);
+            }
+        },
+        (p, _) => {
+            eprintln!("dissect: unknown protocol {p:?}");
+            return ExitCode::from(2);
+        }
+    };
+    let stdin = io::stdin();
+    let mut out = io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else {
+            eprintln!("dissect: cannot read standard input");
+            return ExitCode::FAILURE;
+        };
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let result = match hex(line) {
+            Ok(bytes) => run(&bytes),
+            Err(at) => format!("error invalid hex at character {at}"),
+        };
+        if writeln!(out, "{result}").is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn hex(s: &str) -> Result<Vec<u8>, usize> {
+    let s: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if s.len() % 2 == 1 {
+        return Err(s.len());
+    }
+    s.chunks(2)
+        .enumerate()
+        .map(|(i, pair)| {
+            let digit = |k: usize| (pair[k] as char).to_digit(16).ok_or(2 * i + k);
+            Ok((digit(0)? * 16 + digit(1)?) as u8)
+        })
+        .collect()
+}
+
+/// The one-line report for a decode result; `extra` adds to the value what the context
+/// asks for (a framing decision, say) or turns it into an error.
+fn report<'a, P, E>(
+    input: &'a [u8],
+    result: Result<(P, usize), E>,
+    extra: impl FnOnce(&P) -> Result<String, String>,
+) -> String
+where
+    P: Packet<'a> + Debug,
+    E: DecodeError,
+{
+    match result {
+        Ok((value, consumed)) => {
+            let suffix = match extra(&value) {
+                Ok(s) => s,
+                Err(e) => return format!("error {e}"),
+            };
+            let same = input.get(..consumed) == Some(value.to_vec().as_slice());
+            let flag = if same { "" } else { "reencoded-differs " };
+            format!("ok {consumed} {flag}{value:?}{suffix}")
+        }
+        Err(e) => failure(e),
+    }
+}
+
+fn failure<E: DecodeError>(e: E) -> String {
+    match e.needed() {
+        Some(n) => format!("incomplete {n}"),
+        None => format!("error {e}"),
+    }
+}
+
+#[cfg(feature = "http")]
+mod http {
+    use super::{failure, report};
+    use iotwire::Packet;
+    use iotwire::http::{Chunk, Method, Request, Response};
+
+    pub const CONTEXTS: &str = "request | response | response to <METHOD> | chunked | framing";
+
+    pub fn pick(ctx: &str) -> Option<fn(&[u8]) -> String> {
+        Some(match ctx {
+            "request" => |b| report(b, Request::decode(b), |_| Ok(String::new())),
+            "response" => |b| report(b, Response::decode(b), |_| Ok(String::new())),
+            "response to HEAD" => |b| response_to(b, Method::HEAD),
+            "response to CONNECT" => |b| response_to(b, Method::CONNECT),
+            "response to GET" => |b| response_to(b, Method::GET),
+            "chunked" => chunked,
+            "framing" => |b| {
+                report(b, Request::decode(b), |r| match r.body_framing() {
+                    Ok(f) => Ok(format!(" framing={f:?}")),
+                    Err(e) => Err(e.to_string()),
+                })
+            },
+            _ => return None,
+        })
+    }
+
+    fn response_to(b: &[u8], method: Method<'static>) -> String {
+        report(b, Response::decode(b), |r| match r.body_framing(&method) {
+            Ok(f) => Ok(format!(" framing={f:?}")),
+            Err(e) => Err(e.to_string()),
+        })
+    }
+
+    /// A whole chunked body: chunks up to and including the last one.
+    fn chunked(b: &[u8]) -> String {
+        let mut pos = 0;
+        let mut chunks = Vec::new();
+        let mut reencoded = Vec::new();
+        loop {
+            match Chunk::decode(&b[pos..]) {
+                Ok((c, n)) => {
+                    reencoded.extend(c.to_vec());
+                    chunks.push(format!("{c:?}"));
+                    pos += n;
+                    if c.is_last() {
+                        break;
+                    }
+                }
+                Err(e) if pos == 0 => return failure(e),
+                Err(e) => return format!("{} (in the chunk at offset {pos})", failure(e)),
+            }
+        }
+        let flag = if reencoded == b[..pos] {
+            ""
+        } else {
+            "reencoded-differs "
+        };
+        format!("ok {pos} {flag}[{}]", chunks.join(", "))
+    }
+}

@@ -1,0 +1,142 @@
+//! Byte classes of RFC 9110 §5.6 and RFC 3986, as lookup tables.
+
+macro_rules! table {
+    ($pred:ident) => {{
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = $pred(i as u8);
+            i += 1;
+        }
+        t
+    }};
+}
+
+/// `tchar` (RFC 9110 §5.6.2): any VCHAR except delimiters.
+const fn is_tchar(b: u8) -> bool {
+    matches!(b,
+        b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
+        | b'`' | b'|' | b'~' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z')
+}
+
+/// Bytes that may appear in a request-target (RFC 9112 §3.2, RFC 3986 §2): unreserved,
+/// sub-delims, `:` `@` `/` `?`, `%` (checked for two HEXDIG separately) and `[` `]` for
+/// an IP-literal host. No whitespace, no CTL, no non-ASCII, no `#`.
+const fn is_target_char(b: u8) -> bool {
+    matches!(b,
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
+        | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+        | b':' | b'@' | b'/' | b'?' | b'%' | b'[' | b']')
+}
+
+/// `field-vchar / SP / HTAB` (RFC 9110 §5.5): what a field value, a reason phrase and a
+/// quoted-string may hold. obs-text (0x80-0xFF) included.
+const fn is_value_char(b: u8) -> bool {
+    b == b'\t' || (b >= 0x20 && b != 0x7F)
+}
+
+static TCHAR: [bool; 256] = table!(is_tchar);
+static TARGET: [bool; 256] = table!(is_target_char);
+static VALUE: [bool; 256] = table!(is_value_char);
+
+#[inline(always)]
+pub(crate) fn tchar(b: u8) -> bool {
+    TCHAR[b as usize]
+}
+
+#[inline(always)]
+pub(crate) fn target_char(b: u8) -> bool {
+    TARGET[b as usize]
+}
+
+#[inline(always)]
+pub(crate) fn value_char(b: u8) -> bool {
+    VALUE[b as usize]
+}
+
+/// `OWS` / `BWS` / `RWS` members (RFC 9110 §5.6.3).
+#[inline(always)]
+pub(crate) const fn ws(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Length of the longest prefix of `s` made of tokens chars.
+#[inline]
+pub(crate) fn token_len(s: &[u8]) -> usize {
+    s.iter().position(|&b| !tchar(b)).unwrap_or(s.len())
+}
+
+/// Index of the first byte of `s` that is not a `tchar`, if any; `Err(0)` for empty.
+pub(crate) fn check_token(s: &[u8]) -> Result<(), usize> {
+    if s.is_empty() {
+        return Err(0);
+    }
+    match token_len(s) {
+        n if n == s.len() => Ok(()),
+        n => Err(n),
+    }
+}
+
+/// Number of OWS bytes at the front of `s`.
+pub(crate) fn ows_prefix(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| ws(b)).count()
+}
+
+/// Trims OWS from both ends.
+pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b, rest @ ..] = s {
+        if !ws(*b) {
+            break;
+        }
+        s = rest;
+    }
+    while let [rest @ .., b] = s {
+        if !ws(*b) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tchar_is_vchar_minus_delimiters() {
+        // RFC 9110 §5.6.2: delimiters are DQUOTE and "(),/:;<=>?@[\]{}".
+        for b in 0u8..=255 {
+            let delimiter = b"\"(),/:;<=>?@[\\]{}".contains(&b);
+            let vchar = (0x21..=0x7E).contains(&b);
+            assert_eq!(tchar(b), vchar && !delimiter, "byte {b:#04x}");
+        }
+    }
+
+    #[test]
+    fn value_chars_exclude_ctl_but_htab() {
+        for b in 0u8..=255 {
+            let ok = b == b'\t' || (0x20..=0x7E).contains(&b) || b >= 0x80;
+            assert_eq!(value_char(b), ok, "byte {b:#04x}");
+        }
+    }
+
+    #[test]
+    fn target_chars_are_rfc3986() {
+        for b in b"<>\"\\^`{|}# \t\r\n\x00\x7f\x80\xff" {
+            assert!(!target_char(*b), "byte {b:#04x}");
+        }
+        for b in b"azAZ09-._~!$&'()*+,;=:@/?%[]" {
+            assert!(target_char(*b), "byte {b:#04x}");
+        }
+    }
+
+    #[test]
+    fn trims_ows_both_ends() {
+        assert_eq!(trim_ows(b"\t a b \t"), b"a b");
+        assert_eq!(trim_ows(b"  "), b"");
+        assert_eq!(check_token(b""), Err(0));
+        assert_eq!(check_token(b"a b"), Err(1));
+        assert_eq!(check_token(b"X-Y"), Ok(()));
+    }
+}

@@ -1,0 +1,777 @@
+//! Header fields (RFC 9110 §5, RFC 9112 §5): one field, a field section, and the
+//! validation of a field section on the wire.
+
+use core::fmt;
+
+use super::chars::{self, check_token, trim_ows, ws};
+use super::{Config, Error, scan};
+use crate::error::{DecodeError, EncodeError};
+use crate::packet::Sink;
+
+/// One header (or trailer) field: a name and a value, both borrowed.
+///
+/// The name is a token (RFC 9110 §5.1); names compare case-insensitively in
+/// [`Headers::get`] but are kept as they came. The value is bytes, not text: RFC 9110
+/// §5.5 allows obs-text (0x80-0xFF), which need not be UTF-8; [`Header::value_str`] gives
+/// a text view when there is one.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Header<'a> {
+    name: &'a str,
+    value: &'a [u8],
+}
+
+impl<'a> Header<'a> {
+    /// A placeholder (`"": ""`) to initialise storage for [`Headers::fill`]; it is not a
+    /// valid field.
+    pub const EMPTY: Header<'static> = Header {
+        name: "",
+        value: b"",
+    };
+
+    /// A field to encode.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidByte`] when `name` is not a token (RFC 9110 §5.6.2), or
+    /// `value` has a CTL other than HTAB (a CR or LF would let a value inject a field:
+    /// RFC 9110 §5.5) or starts or ends with whitespace (which decoding trims, so the
+    /// field would not round-trip); [`EncodeError::Empty`] when `name` is empty.
+    ///
+    /// ```
+    /// use iotwire::http::Header;
+    /// assert!(Header::new("X-Ok", b"fine").is_ok());
+    /// assert!(Header::new("X-Evil", b"a\r\nSet-Cookie: b").is_err());
+    /// assert!(Header::new("Bad Name", b"x").is_err());
+    /// ```
+    pub fn new(name: &'a str, value: &'a [u8]) -> Result<Self, EncodeError> {
+        check_name(name.as_bytes())?;
+        check_value(value)?;
+        Ok(Self { name, value })
+    }
+
+    /// The name as it came (RFC 9110 §5.1: case-insensitive).
+    pub const fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The value with leading and trailing whitespace trimmed (RFC 9112 §5.1).
+    pub const fn value(&self) -> &'a [u8] {
+        self.value
+    }
+
+    /// The value as text, when it is UTF-8.
+    pub fn value_str(&self) -> Option<&'a str> {
+        core::str::from_utf8(self.value).ok()
+    }
+
+    /// `true` when the name equals `name`, ignoring ASCII case.
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name)
+    }
+
+    /// `name: value` CRLF, in bytes.
+    pub(crate) const fn encoded_len(&self) -> usize {
+        self.name.len() + 2 + self.value.len() + 2
+    }
+
+    pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(self.name.as_bytes());
+        out.put(b": ");
+        // A decoded obs-fold keeps its CRLF; RFC 9112 §5.2 says to replace it with SP.
+        let mut v = self.value;
+        while let Some(i) = v.iter().position(|&b| b == b'\r' || b == b'\n') {
+            let (clean, rest) = v.split_at(i);
+            out.put(clean);
+            out.put_u8(b' ');
+            v = rest.get(1..).unwrap_or_default();
+        }
+        out.put(v);
+        out.put(b"\r\n");
+    }
+}
+
+fn check_name(name: &[u8]) -> Result<(), EncodeError> {
+    match check_token(name) {
+        Ok(()) => Ok(()),
+        Err(_) if name.is_empty() => Err(EncodeError::Empty {
+            field: "field name",
+        }),
+        Err(at) => Err(EncodeError::InvalidByte {
+            field: "field name",
+            at,
+        }),
+    }
+}
+
+fn check_value(value: &[u8]) -> Result<(), EncodeError> {
+    let bad = |at| EncodeError::InvalidByte {
+        field: "field value",
+        at,
+    };
+    if let Some(at) = value.iter().position(|&b| !chars::value_char(b)) {
+        return Err(bad(at));
+    }
+    if value.first().is_some_and(|&b| ws(b)) {
+        return Err(bad(0));
+    }
+    if value.last().is_some_and(|&b| ws(b)) {
+        return Err(bad(value.len() - 1));
+    }
+    Ok(())
+}
+
+impl fmt::Debug for Header<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {:?}", self.name, ByteStr(self.value))
+    }
+}
+
+/// Shows bytes as a double-quoted string, escaping what is not printable ASCII.
+pub(crate) struct ByteStr<'a>(pub(crate) &'a [u8]);
+
+impl fmt::Debug for ByteStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for &b in self.0 {
+            match b {
+                b'"' => f.write_str("\\\"")?,
+                b'\\' => f.write_str("\\\\")?,
+                b'\t' => f.write_str("\\t")?,
+                b'\r' => f.write_str("\\r")?,
+                b'\n' => f.write_str("\\n")?,
+                0x20..=0x7E => write!(f, "{}", b as char)?,
+                _ => write!(f, "\\x{b:02x}")?,
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+/// A field section: the header fields of a head, or the trailer fields of a chunked body.
+///
+/// A decoded section is the validated bytes themselves, walked lazily by
+/// [`Headers::iter`]; a section to encode is a slice of [`Header`]s. Both compare equal
+/// when they hold the same fields in the same order. Repeated fields are kept, in order.
+#[derive(Clone, Copy)]
+pub struct Headers<'a> {
+    repr: Repr<'a>,
+    /// Offset of the section's first byte in the unit it belongs to (as decoded, or as
+    /// encoded for a list), for error offsets.
+    offset: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Repr<'a> {
+    /// Validated field lines, each ending in LF; `revalidate` when decoding skipped
+    /// invalid lines, so iterating must skip them too.
+    Raw {
+        block: &'a [u8],
+        count: usize,
+        revalidate: bool,
+    },
+    List(&'a [Header<'a>]),
+}
+
+impl<'a> Headers<'a> {
+    /// No fields.
+    pub const EMPTY: Headers<'static> = Headers {
+        repr: Repr::List(&[]),
+        offset: 0,
+    };
+
+    /// A section to encode, from fields built with [`Header::new`].
+    pub const fn new(fields: &'a [Header<'a>]) -> Self {
+        Self {
+            repr: Repr::List(fields),
+            offset: 0,
+        }
+    }
+
+    pub(crate) const fn raw(
+        block: &'a [u8],
+        count: usize,
+        revalidate: bool,
+        offset: usize,
+    ) -> Self {
+        Self {
+            repr: Repr::Raw {
+                block,
+                count,
+                revalidate,
+            },
+            offset,
+        }
+    }
+
+    pub(crate) const fn at_offset(mut self, offset: usize) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        match self.repr {
+            Repr::Raw {
+                count,
+                revalidate: false,
+                ..
+            } => count,
+            Repr::Raw { .. } => self.iter().count(),
+            Repr::List(l) => l.len(),
+        }
+    }
+
+    /// `true` when there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The fields in order.
+    pub fn iter(&self) -> Iter<'a> {
+        Iter {
+            inner: match self.repr {
+                Repr::Raw {
+                    block, revalidate, ..
+                } => IterRepr::Raw {
+                    rest: block,
+                    pos: 0,
+                    revalidate,
+                },
+                Repr::List(l) => IterRepr::List { rest: l, pos: 0 },
+            },
+        }
+    }
+
+    /// The value of the first field named `name` (ASCII case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&'a [u8]> {
+        self.iter().find(|h| h.is(name)).map(|h| h.value)
+    }
+
+    /// The values of every field named `name`, in order.
+    pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
+        self.iter().filter(move |h| h.is(name)).map(|h| h.value)
+    }
+
+    /// Copies the fields into `out`, for indexed access, and returns how many there are.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooManyHeaders`] when `out` is too short; `out` then holds the first
+    /// `out.len()` fields.
+    pub fn fill(&self, out: &mut [Header<'a>]) -> Result<usize, Error> {
+        let mut slots = out.iter_mut();
+        let mut n = 0;
+        for (at, h) in self.iter_at() {
+            let Some(slot) = slots.next() else {
+                return Err(Error::TooManyHeaders { max: n, at });
+            };
+            *slot = h;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// The fields with the offset of each value from the start of the unit.
+    pub(crate) fn iter_at(&self) -> impl Iterator<Item = (usize, Header<'a>)> + use<'a> {
+        let base = self.offset;
+        let mut it = self.iter();
+        core::iter::from_fn(move || {
+            let (at, h) = it.next_at()?;
+            Some((base + at, h))
+        })
+    }
+
+    /// Bytes [`Headers::write_to`] writes.
+    pub(crate) fn encoded_len(&self) -> usize {
+        self.iter().map(|h| h.encoded_len()).sum()
+    }
+
+    pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        for h in self.iter() {
+            h.write_to(out);
+        }
+    }
+}
+
+impl Default for Headers<'_> {
+    fn default() -> Self {
+        Headers::EMPTY
+    }
+}
+
+impl PartialEq for Headers<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Headers<'_> {}
+
+impl fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &Headers<'a> {
+    type Item = Header<'a>;
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+/// The fields of a [`Headers`], in order. Cannot fail: decoding validated them.
+#[derive(Debug, Clone)]
+pub struct Iter<'a> {
+    inner: IterRepr<'a>,
+}
+
+#[derive(Debug, Clone)]
+enum IterRepr<'a> {
+    Raw {
+        rest: &'a [u8],
+        pos: usize,
+        revalidate: bool,
+    },
+    List {
+        rest: &'a [Header<'a>],
+        pos: usize,
+    },
+}
+
+impl<'a> Iter<'a> {
+    /// The next field and the offset of its value from the start of the section.
+    fn next_at(&mut self) -> Option<(usize, Header<'a>)> {
+        match &mut self.inner {
+            IterRepr::List { rest, pos } => {
+                let (h, tail) = rest.split_first()?;
+                *rest = tail;
+                let at = *pos + h.name.len() + 2;
+                *pos += h.encoded_len();
+                Some((at, *h))
+            }
+            IterRepr::Raw {
+                rest,
+                pos,
+                revalidate,
+            } => loop {
+                if rest.is_empty() {
+                    return None;
+                }
+                // A line ends at LF; obs-fold continuation lines (only ever let in by the
+                // leniency) start with whitespace and belong to it.
+                let mut end = scan::lf(rest) + 1;
+                while rest.get(end).is_some_and(|&b| ws(b)) {
+                    end += scan::lf(rest.get(end..).unwrap_or_default()) + 1;
+                }
+                let (line, tail) = rest.split_at_checked(end).unwrap_or((rest, &[]));
+                let start = *pos;
+                *rest = tail;
+                *pos += line.len();
+                let line = line.strip_suffix(b"\n").unwrap_or(line);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let colon = line.iter().position(|&b| b == b':').unwrap_or(line.len());
+                let (name, value) = line.split_at(colon);
+                let trimmed = trim_ows(value.get(1..).unwrap_or_default());
+                let name = trim_ows(name);
+                if *revalidate && (check_token(name).is_err() || !valid_folded_value(trimmed)) {
+                    continue;
+                }
+                let Ok(name) = core::str::from_utf8(name) else {
+                    continue; // unreachable: a token is ASCII
+                };
+                let at = start + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
+                return Some((
+                    at,
+                    Header {
+                        name,
+                        value: trimmed,
+                    },
+                ));
+            },
+        }
+    }
+}
+
+/// A value as a lenient decode may have let it in: value bytes, or obs-fold CRLF + WS.
+fn valid_folded_value(v: &[u8]) -> bool {
+    let mut it = v.iter().peekable();
+    while let Some(&b) = it.next() {
+        let ok = match b {
+            b'\r' => it.next() == Some(&b'\n') && it.peek().is_some_and(|b| ws(**b)),
+            b'\n' => it.peek().is_some_and(|b| ws(**b)),
+            _ => chars::value_char(b),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = Header<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Header<'a>> {
+        self.next_at().map(|(_, h)| h)
+    }
+}
+
+impl core::iter::FusedIterator for Iter<'_> {}
+
+/// Where the validation of a field section stands, so a partial section can be resumed
+/// from its last complete line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// Offset of the first field line (after any skipped whitespace-preceded lines).
+    pub(crate) start: usize,
+    /// Offset of the next line to validate.
+    pub(crate) pos: usize,
+    /// Field lines validated so far (skipped ones included).
+    pub(crate) count: usize,
+    /// Whether an invalid line was skipped.
+    pub(crate) skipped: bool,
+}
+
+impl Section {
+    pub(crate) const fn at(pos: usize) -> Self {
+        Self {
+            start: pos,
+            pos,
+            count: 0,
+            skipped: false,
+        }
+    }
+
+    /// Validates field lines from `self.pos` up to and including the empty line that
+    /// ends the section, and returns the offset just past it. The section's lines are
+    /// `buf[self.start..self.pos]` afterwards. On `Incomplete`, `self` has advanced past
+    /// every complete line, so calling again with more bytes resumes there.
+    pub(crate) fn parse(&mut self, buf: &[u8], cfg: &Config) -> Result<usize, Error> {
+        loop {
+            let pos = self.pos;
+            if pos > cfg.max_head_len {
+                return Err(Error::HeadTooLarge {
+                    max: cfg.max_head_len,
+                });
+            }
+            let line = buf.get(pos..).unwrap_or_default();
+            match line {
+                [b'\r', b'\n', ..] => return Ok(pos + 2),
+                [b'\n', ..] if cfg.bare_lf => return Ok(pos + 1),
+                [b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
+                [] | [b'\r'] => return Err(Error::INCOMPLETE),
+                [b'\r', ..] => return Err(Error::InvalidLineEnding { at: pos }),
+                [b, ..] if ws(*b) => {
+                    if self.count > 0 && !cfg.obs_fold {
+                        return Err(Error::ObsFold { at: pos });
+                    }
+                    // With obs-fold allowed, a fold after a valid line was taken with it:
+                    // this one continues a skipped line, and is skipped with it.
+                    if self.count == 0 && !cfg.space_before_first_header {
+                        return Err(Error::SpaceAfterStartLine { at: pos });
+                    }
+                    let end = line_end(buf, pos, cfg)?;
+                    if self.count == 0 {
+                        self.start = end;
+                    }
+                    self.pos = end;
+                    continue;
+                }
+                _ => {}
+            }
+            let end = match field_line(buf, pos, cfg) {
+                Ok(end) => end,
+                Err(e) if e.is_incomplete() => {
+                    if line.len() > cfg.max_line_len {
+                        return Err(Error::LineTooLong {
+                            max: cfg.max_line_len,
+                            at: pos,
+                        });
+                    }
+                    return Err(e);
+                }
+                Err(_) if cfg.ignore_invalid_headers => {
+                    self.skipped = true;
+                    line_end(buf, pos, cfg)?
+                }
+                Err(e) => return Err(e),
+            };
+            if end - pos > cfg.max_line_len {
+                return Err(Error::LineTooLong {
+                    max: cfg.max_line_len,
+                    at: pos,
+                });
+            }
+            self.count += 1;
+            if self.count > cfg.max_headers {
+                return Err(Error::TooManyHeaders {
+                    max: cfg.max_headers,
+                    at: pos,
+                });
+            }
+            self.pos = end;
+        }
+    }
+}
+
+/// Offset just past the LF that ends the line at `pos`, without looking at its content
+/// (for lines RFC 9112 lets a recipient consume unprocessed).
+fn line_end(buf: &[u8], pos: usize, cfg: &Config) -> Result<usize, Error> {
+    let line = buf.get(pos..).unwrap_or_default();
+    let Some(lf) = line.iter().position(|&b| b == b'\n') else {
+        return Err(Error::INCOMPLETE);
+    };
+    if !cfg.bare_lf && (lf == 0 || line.get(lf - 1) != Some(&b'\r')) {
+        return Err(Error::InvalidLineEnding { at: pos + lf });
+    }
+    Ok(pos + lf + 1)
+}
+
+/// Validates one field line at `pos` (which does not start with CR, LF or whitespace)
+/// and returns the offset past its end, obs-fold continuation lines included when the
+/// leniency allows them.
+#[inline]
+fn field_line(buf: &[u8], pos: usize, cfg: &Config) -> Result<usize, Error> {
+    let line = buf.get(pos..).unwrap_or_default();
+    let n = chars::token_len(line);
+    let mut v = pos + n;
+    match line.get(n) {
+        Some(b':') if n > 0 => v += 1,
+        None => return Err(Error::INCOMPLETE),
+        Some(_) => v = name_tail(buf, pos, n, cfg)?,
+    }
+    loop {
+        let value = buf.get(v..).unwrap_or_default();
+        let e = v + scan::value_end(value);
+        let end = match buf.get(e) {
+            None => return Err(Error::INCOMPLETE),
+            Some(b'\r') => match buf.get(e + 1) {
+                None => return Err(Error::INCOMPLETE),
+                Some(b'\n') => e + 2,
+                Some(_) => return Err(Error::InvalidLineEnding { at: e }),
+            },
+            Some(b'\n') if cfg.bare_lf => e + 1,
+            Some(b'\n') => return Err(Error::InvalidLineEnding { at: e }),
+            Some(&byte) => return Err(Error::InvalidFieldValue { byte, at: e }),
+        };
+        if !cfg.obs_fold {
+            return Ok(end);
+        }
+        // A fold continues the value: the line is only complete once the next byte is
+        // known not to be whitespace.
+        match buf.get(end) {
+            None => return Err(Error::INCOMPLETE),
+            Some(&b) if ws(b) => v = end,
+            Some(_) => return Ok(end),
+        }
+    }
+}
+
+/// The name at `pos` stopped after `n` token bytes at something other than a colon:
+/// classify what is wrong, or (with the leniency) step over whitespace before the colon.
+/// Returns the offset just past the colon.
+#[cold]
+fn name_tail(buf: &[u8], pos: usize, n: usize, cfg: &Config) -> Result<usize, Error> {
+    let at = pos + n;
+    let line = buf.get(pos..).unwrap_or_default();
+    let after_ws = line.get(n..).unwrap_or_default();
+    let spaces = after_ws.iter().take_while(|&&b| ws(b)).count();
+    if n > 0 && spaces > 0 {
+        match after_ws.get(spaces) {
+            Some(b':') if cfg.space_before_colon => return Ok(at + spaces + 1),
+            Some(b':') => return Err(Error::SpaceBeforeColon { at }),
+            None => return Err(Error::INCOMPLETE),
+            Some(_) => {}
+        }
+    }
+    // Not a token up to a colon. Say "no colon" when the whole line shows none.
+    let lf = line.iter().position(|&b| b == b'\n');
+    let has_colon = line
+        .get(..lf.unwrap_or(line.len()))
+        .is_some_and(|l| l.contains(&b':'));
+    match lf {
+        Some(lf) if !has_colon && n > 0 => Err(Error::MissingColon { at: pos + lf }),
+        _ => Err(Error::InvalidFieldName { at }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    fn section<'a>(s: &'a [u8], cfg: &Config) -> Result<(usize, Headers<'a>), Error> {
+        let mut sec = Section::at(0);
+        let end = sec.parse(s, cfg)?;
+        let block = &s[sec.start..sec.pos];
+        Ok((end, Headers::raw(block, sec.count, sec.skipped, 0)))
+    }
+
+    #[test]
+    fn decode_fields_trims_ows_and_keeps_order() {
+        // RFC 9112 §5.1: OWS before and after the value is not part of it.
+        let s = b"A: 1\r\nB:\t 2 \t\r\na: 3\r\nEmpty:\r\n\r\n";
+        let (end, h) = section(s, &Config::new()).unwrap();
+        assert_eq!(end, s.len());
+        let got: Vec<_> = h.iter().map(|h| (h.name(), h.value())).collect();
+        assert_eq!(
+            got,
+            [("A", &b"1"[..]), ("B", b"2"), ("a", b"3"), ("Empty", b"")]
+        );
+        assert_eq!(h.len(), 4);
+        assert_eq!(h.get("a"), Some(&b"1"[..]));
+        assert_eq!(h.get_all("A").collect::<Vec<_>>(), [b"1", b"3"]);
+        assert_eq!(h.get("missing"), None);
+    }
+
+    #[test]
+    fn iter_at_gives_value_offsets() {
+        let s = b"A: 1\r\nBb:  22\r\n\r\n";
+        let (_, h) = section(s, &Config::new()).unwrap();
+        let at: Vec<_> = h.iter_at().map(|(at, h)| (at, h.value())).collect();
+        assert_eq!(at, [(3, &b"1"[..]), (11, b"22")]);
+        for (at, v) in at {
+            assert_eq!(&s[at..at + v.len()], v);
+        }
+    }
+
+    #[test]
+    fn rejects_space_before_colon_unless_allowed() {
+        // RFC 9112 §5.1: no whitespace is allowed between the field name and colon.
+        let s = b"Host : a\r\n\r\n";
+        assert_eq!(
+            section(s, &Config::new()).unwrap_err(),
+            Error::SpaceBeforeColon { at: 4 }
+        );
+        let (_, h) = section(s, &Config::new().allow_space_before_colon(true)).unwrap();
+        assert_eq!(h.get("host"), Some(&b"a"[..]));
+    }
+
+    #[test]
+    fn rejects_obs_fold_unless_allowed() {
+        // RFC 9112 §5.2.
+        let s = b"A: x\r\n y\r\nB: 2\r\n\r\n";
+        assert_eq!(
+            section(s, &Config::new()).unwrap_err(),
+            Error::ObsFold { at: 6 }
+        );
+        let (_, h) = section(s, &Config::new().allow_obs_fold(true)).unwrap();
+        assert_eq!(h.get("a"), Some(&b"x\r\n y"[..]));
+        assert_eq!(h.get("b"), Some(&b"2"[..]));
+        let mut out = Vec::new();
+        h.write_to(&mut out);
+        assert_eq!(out, b"A: x   y\r\nB: 2\r\n");
+    }
+
+    #[test]
+    fn ignore_invalid_headers_skips_them_in_iteration() {
+        let s = b"A: 1\r\nB@d: 2\r\nC: \x013\r\nD: 4\r\n\r\n";
+        assert_eq!(
+            section(s, &Config::new()).unwrap_err(),
+            Error::InvalidFieldName { at: 7 }
+        );
+        let (_, h) = section(s, &Config::new().ignore_invalid_headers(true)).unwrap();
+        let names: Vec<_> = h.iter().map(|h| h.name()).collect();
+        assert_eq!(names, ["A", "D"]);
+        assert_eq!(h.len(), 2);
+    }
+
+    #[test]
+    fn classifies_name_errors() {
+        let cfg = Config::new();
+        assert_eq!(
+            section(b"X-Note a\r\n\r\n", &cfg).unwrap_err(),
+            Error::MissingColon { at: 9 }
+        );
+        assert_eq!(
+            section(b": x\r\n\r\n", &cfg).unwrap_err(),
+            Error::InvalidFieldName { at: 0 }
+        );
+        assert_eq!(
+            section(b"A b: x\r\n\r\n", &cfg).unwrap_err(),
+            Error::InvalidFieldName { at: 1 }
+        );
+    }
+
+    #[test]
+    fn incomplete_until_the_empty_line_and_resumes() {
+        let s = b"A: 1\r\nB: 2\r\n\r\n";
+        let cfg = Config::new();
+        let mut sec = Section::at(0);
+        for cut in 0..s.len() {
+            assert_eq!(
+                sec.parse(&s[..cut], &cfg),
+                Err(Error::INCOMPLETE),
+                "cut {cut}"
+            );
+            // Resumes from the last complete line only.
+            assert!(sec.pos <= cut);
+        }
+        assert_eq!(sec.parse(s, &cfg), Ok(s.len()));
+        assert_eq!(sec.count, 2);
+    }
+
+    #[test]
+    fn limits_apply() {
+        let cfg = Config::new().max_headers(1);
+        assert_eq!(
+            section(b"A: 1\r\nB: 2\r\n\r\n", &cfg).unwrap_err(),
+            Error::TooManyHeaders { max: 1, at: 6 }
+        );
+        let cfg = Config::new().max_line_len(8);
+        assert_eq!(
+            section(b"A: 12345\r\n\r\n", &cfg).unwrap_err(),
+            Error::LineTooLong { max: 8, at: 0 }
+        );
+        // A partial line already over the limit is rejected without waiting.
+        assert_eq!(
+            section(b"A: 123456789", &cfg).unwrap_err(),
+            Error::LineTooLong { max: 8, at: 0 }
+        );
+    }
+
+    #[test]
+    fn fill_copies_into_storage() {
+        let s = b"A: 1\r\nB: 2\r\n\r\n";
+        let (_, h) = section(s, &Config::new()).unwrap();
+        let mut store = [Header::EMPTY; 2];
+        assert_eq!(h.fill(&mut store), Ok(2));
+        assert_eq!(store[1].name(), "B");
+        let mut small = [Header::EMPTY; 1];
+        assert_eq!(
+            h.fill(&mut small),
+            Err(Error::TooManyHeaders { max: 1, at: 9 })
+        );
+    }
+
+    #[test]
+    fn header_new_rejects_injection() {
+        assert_eq!(
+            Header::new("X", b"a\r\nB: c"),
+            Err(EncodeError::InvalidByte {
+                field: "field value",
+                at: 1
+            })
+        );
+        assert!(Header::new("X", b" a").is_err());
+        assert!(Header::new("X", b"a\t").is_err());
+        assert!(Header::new("", b"a").is_err());
+        assert!(Header::new("X:Y", b"a").is_err());
+        assert!(Header::new("X", b"caf\xe9 \tok").is_ok());
+    }
+
+    #[test]
+    fn list_and_raw_compare_equal() {
+        let s = b"A: 1\r\nB: 2\r\n\r\n";
+        let (_, raw) = section(s, &Config::new()).unwrap();
+        let list = [
+            Header::new("A", b"1").unwrap(),
+            Header::new("B", b"2").unwrap(),
+        ];
+        assert_eq!(raw, Headers::new(&list));
+        assert_eq!(raw.encoded_len(), s.len() - 2);
+    }
+}

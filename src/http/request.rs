@@ -1,0 +1,542 @@
+//! Request heads (RFC 9112 §3): method, request-target, version, fields.
+
+use core::fmt;
+
+use super::chars::{self, check_token};
+use super::head::RequestDecoder;
+use super::{BodyFraming, Config, Error, Header, Headers, Version, framing, scan};
+use crate::error::EncodeError;
+use crate::packet::{Packet, Sink};
+
+/// A request method: a token (RFC 9110 §9.1), case-sensitive. The registered methods are
+/// constants; any other token is an extension method and is kept as it came.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Method<'a>(&'a str);
+
+impl<'a> Method<'a> {
+    /// `GET` (RFC 9110 §9.3.1).
+    pub const GET: Method<'static> = Method("GET");
+    /// `HEAD` (RFC 9110 §9.3.2).
+    pub const HEAD: Method<'static> = Method("HEAD");
+    /// `POST` (RFC 9110 §9.3.3).
+    pub const POST: Method<'static> = Method("POST");
+    /// `PUT` (RFC 9110 §9.3.4).
+    pub const PUT: Method<'static> = Method("PUT");
+    /// `DELETE` (RFC 9110 §9.3.5).
+    pub const DELETE: Method<'static> = Method("DELETE");
+    /// `CONNECT` (RFC 9110 §9.3.6).
+    pub const CONNECT: Method<'static> = Method("CONNECT");
+    /// `OPTIONS` (RFC 9110 §9.3.7).
+    pub const OPTIONS: Method<'static> = Method("OPTIONS");
+    /// `TRACE` (RFC 9110 §9.3.8).
+    pub const TRACE: Method<'static> = Method("TRACE");
+    /// `PATCH` (RFC 5789).
+    pub const PATCH: Method<'static> = Method("PATCH");
+
+    /// A method to encode.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidByte`] or [`EncodeError::Empty`] when `s` is not a token.
+    pub fn new(s: &'a str) -> Result<Self, EncodeError> {
+        match check_token(s.as_bytes()) {
+            Ok(()) => Ok(Self(s)),
+            Err(_) if s.is_empty() => Err(EncodeError::Empty { field: "method" }),
+            Err(at) => Err(EncodeError::InvalidByte {
+                field: "method",
+                at,
+            }),
+        }
+    }
+
+    /// The method's name.
+    pub const fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl fmt::Debug for Method<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Display for Method<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// The four forms of request-target (RFC 9112 §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetForm {
+    /// `/path?query`: a request to an origin server (§3.2.1).
+    Origin,
+    /// `scheme://authority/path?query`: a request to a proxy (§3.2.2).
+    Absolute,
+    /// `host:port`: CONNECT only (§3.2.3).
+    Authority,
+    /// `*`: server-wide OPTIONS only (§3.2.4).
+    Asterisk,
+}
+
+/// A request-target: ASCII bytes of RFC 3986 (no whitespace, no CTL, no `#`, percent
+/// signs followed by two hex digits), in one of the four forms.
+///
+/// `[` and `]` are accepted anywhere in the target, not only around an IP-literal host,
+/// as `httparse` and browsers do for query strings such as `a[]=1`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Target<'a> {
+    s: &'a str,
+    form: TargetForm,
+}
+
+impl<'a> Target<'a> {
+    /// The asterisk-form target `*`.
+    pub const ASTERISK: Target<'static> = Target {
+        s: "*",
+        form: TargetForm::Asterisk,
+    };
+
+    /// An origin-form (`/…`), absolute-form (`scheme:…`) or asterisk-form (`*`) target.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidByte`] for a byte RFC 3986 does not allow or a target of no
+    /// form; [`EncodeError::Empty`] for an empty target. Use [`Target::authority`] for
+    /// CONNECT's `host:port`.
+    pub fn new(s: &'a str) -> Result<Self, EncodeError> {
+        check_chars(s.as_bytes()).map_err(invalid_target)?;
+        let form = classify(s.as_bytes(), false).map_err(|at| match at {
+            _ if s.is_empty() => EncodeError::Empty {
+                field: "request-target",
+            },
+            at => invalid_target(at),
+        })?;
+        Ok(Self { s, form })
+    }
+
+    /// An authority-form target, `host:port`, for CONNECT.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::InvalidByte`] when `s` is not `host:port`.
+    pub fn authority(s: &'a str) -> Result<Self, EncodeError> {
+        check_chars(s.as_bytes()).map_err(invalid_target)?;
+        check_authority(s.as_bytes()).map_err(invalid_target)?;
+        Ok(Self {
+            s,
+            form: TargetForm::Authority,
+        })
+    }
+
+    /// The target as it appears on the request line.
+    pub const fn as_str(&self) -> &'a str {
+        self.s
+    }
+
+    /// Its form.
+    pub const fn form(&self) -> TargetForm {
+        self.form
+    }
+
+    /// The path of an origin-form target (what precedes `?`).
+    pub fn path(&self) -> Option<&'a str> {
+        match self.form {
+            TargetForm::Origin => Some(self.s.split_once('?').map_or(self.s, |(p, _)| p)),
+            _ => None,
+        }
+    }
+
+    /// The query of an origin-form or absolute-form target (what follows the first
+    /// `?`), still percent-encoded.
+    pub fn query(&self) -> Option<&'a str> {
+        match self.form {
+            TargetForm::Origin | TargetForm::Absolute => self.s.split_once('?').map(|(_, q)| q),
+            _ => None,
+        }
+    }
+}
+
+fn invalid_target(at: usize) -> EncodeError {
+    EncodeError::InvalidByte {
+        field: "request-target",
+        at,
+    }
+}
+
+impl fmt::Debug for Target<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.s, f)
+    }
+}
+
+/// Offset of the first byte that is not allowed in a request-target, or of a `%` not
+/// followed by two HEXDIG.
+fn check_chars(t: &[u8]) -> Result<(), usize> {
+    let mut i = 0;
+    loop {
+        i += scan::target_end(t.get(i..).unwrap_or_default());
+        match t.get(i) {
+            None => return Ok(()),
+            Some(b'%') => {
+                pct(t, i).map_err(|e| e.unwrap_or(t.len()))?;
+                i += 3;
+            }
+            Some(_) => return Err(i),
+        }
+    }
+}
+
+/// Checks the `%` at `i` is followed by two HEXDIG: `Err(Some(at))` for a bad byte,
+/// `Err(None)` when the input ends first.
+fn pct(t: &[u8], i: usize) -> Result<(), Option<usize>> {
+    for k in 1..3 {
+        match t.get(i + k) {
+            None => return Err(None),
+            Some(b) if b.is_ascii_hexdigit() => {}
+            Some(_) => return Err(Some(i + k)),
+        }
+    }
+    Ok(())
+}
+
+/// The form of a target whose bytes are valid, or the offset of what is wrong.
+/// `connect` asks for authority-form.
+fn classify(t: &[u8], connect: bool) -> Result<TargetForm, usize> {
+    if connect {
+        return check_authority(t).map(|()| TargetForm::Authority);
+    }
+    match t {
+        [] => Err(0),
+        [b'*'] => Ok(TargetForm::Asterisk),
+        [b'/', ..] => Ok(TargetForm::Origin),
+        [first, ..] if first.is_ascii_alphabetic() => {
+            // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" (RFC 3986 §3.1)
+            let n = t
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+                .unwrap_or(t.len());
+            match t.get(n) {
+                Some(b':') => Ok(TargetForm::Absolute),
+                _ => Err(n),
+            }
+        }
+        _ => Err(0),
+    }
+}
+
+/// authority-form = uri-host ":" port (RFC 9112 §3.2.3): no userinfo, a port of digits.
+fn check_authority(t: &[u8]) -> Result<(), usize> {
+    let host_end = match t.first() {
+        Some(b'[') => t.iter().position(|&b| b == b']').ok_or(t.len())? + 1,
+        _ => t.iter().rposition(|&b| b == b':').ok_or(t.len())?,
+    };
+    let (host, rest) = t.split_at_checked(host_end).ok_or(t.len())?;
+    let reg_name = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=%".contains(&b)
+            || (host.first() == Some(&b'['))
+    };
+    if host.is_empty() {
+        return Err(0);
+    }
+    if let Some(at) = host
+        .iter()
+        .position(|&b| !reg_name(b) || b == b'/' || b == b'@')
+    {
+        return Err(at);
+    }
+    match rest {
+        [b':', port @ ..] if !port.is_empty() => {
+            match port.iter().position(|b| !b.is_ascii_digit()) {
+                Some(at) => Err(host_end + 1 + at),
+                None => Ok(()),
+            }
+        }
+        _ => Err(host_end),
+    }
+}
+
+/// Where the parts of a request line are, once it has been validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RequestLine {
+    method: (usize, usize),
+    target: (usize, usize),
+    form: TargetForm,
+    version: Version,
+}
+
+impl RequestLine {
+    /// Validates the request line at the front of `buf`, after any empty lines (RFC 9112
+    /// §2.2), and returns it with the offset just past its line ending.
+    pub(crate) fn parse(buf: &[u8], cfg: &Config) -> Result<(Self, usize), Error> {
+        let mut pos = 0;
+        loop {
+            match buf.get(pos..).unwrap_or_default() {
+                [b'\r', b'\n', ..] => pos += 2,
+                [b'\n', ..] if cfg.bare_lf => pos += 1,
+                [] | [b'\r'] => return Err(Error::INCOMPLETE),
+                [b'\r' | b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
+                _ => break,
+            }
+            if pos > cfg.max_head_len {
+                return Err(Error::HeadTooLarge {
+                    max: cfg.max_head_len,
+                });
+            }
+        }
+        let start = pos;
+        match Self::parse_line(buf, start, cfg) {
+            Err(Error::Incomplete(_)) if buf.len() - start > cfg.max_line_len => {
+                Err(Error::LineTooLong {
+                    max: cfg.max_line_len,
+                    at: start,
+                })
+            }
+            Ok((_, end)) if end - start > cfg.max_line_len => Err(Error::LineTooLong {
+                max: cfg.max_line_len,
+                at: start,
+            }),
+            r => r,
+        }
+    }
+
+    fn parse_line(buf: &[u8], start: usize, cfg: &Config) -> Result<(Self, usize), Error> {
+        // method SP
+        let rest = buf.get(start..).unwrap_or_default();
+        let n = chars::token_len(rest);
+        let at = start + n;
+        match rest.get(n) {
+            None => return Err(Error::INCOMPLETE),
+            Some(b' ') if n > 0 => {}
+            Some(b' ' | b'\t' | b'\r' | b'\n') if n > 0 => {
+                return Err(Error::InvalidRequestLine { at });
+            }
+            Some(_) => return Err(Error::InvalidMethod { at }),
+        }
+        let method = (start, at);
+        let mut pos = cfg.skip_spaces(buf, at + 1);
+
+        // request-target SP
+        let t0 = pos;
+        let t1 = loop {
+            pos += scan::target_end(buf.get(pos..).unwrap_or_default());
+            match buf.get(pos) {
+                None => return Err(Error::INCOMPLETE),
+                Some(b'%') => {
+                    pct(buf, pos).map_err(|e| {
+                        e.map_or(Error::INCOMPLETE, |at| Error::InvalidTarget { at })
+                    })?;
+                    pos += 3;
+                }
+                Some(b' ' | b'\r' | b'\n' | b'\t') => break pos,
+                Some(_) => return Err(Error::InvalidTarget { at: pos }),
+            }
+        };
+        if t1 == t0 || buf.get(t1) != Some(&b' ') {
+            // Empty target (two SP), or the line ends after the target (no version: the
+            // HTTP/0.9 form), or HTAB as a separator.
+            return Err(Error::InvalidRequestLine { at: t1 });
+        }
+        pos = cfg.skip_spaces(buf, t1 + 1);
+
+        // HTTP-version CRLF
+        let version = Version::parse(buf.get(pos..).unwrap_or_default(), pos)?;
+        pos += Version::LEN;
+        let end = match buf.get(pos..).unwrap_or_default() {
+            [b'\r', b'\n', ..] => pos + 2,
+            [b'\n', ..] if cfg.bare_lf => pos + 1,
+            [] | [b'\r'] => return Err(Error::INCOMPLETE),
+            [b'\r' | b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
+            [b' ' | b'\t', ..] => return Err(Error::InvalidRequestLine { at: pos }),
+            _ => return Err(Error::InvalidVersion { at: pos }),
+        };
+
+        let target = buf.get(t0..t1).unwrap_or_default();
+        let connect = buf.get(method.0..method.1) == Some(b"CONNECT".as_slice());
+        let form = match classify(target, connect) {
+            Ok(form) => form,
+            Err(_) if connect => return Err(Error::TargetForm { at: t0 }),
+            Err(at) => return Err(Error::InvalidTarget { at: t0 + at }),
+        };
+        let options = buf.get(method.0..method.1) == Some(b"OPTIONS".as_slice());
+        if form == TargetForm::Asterisk && !options {
+            return Err(Error::TargetForm { at: t0 });
+        }
+        Ok((
+            Self {
+                method,
+                target: (t0, t1),
+                form,
+                version,
+            },
+            end,
+        ))
+    }
+
+    /// The borrowed parts, from the buffer the line was validated in.
+    pub(crate) fn parts<'a>(&self, buf: &'a [u8]) -> (Method<'a>, Target<'a>, Version) {
+        let text = |(a, b): (usize, usize)| {
+            buf.get(a..b)
+                .and_then(|s| core::str::from_utf8(s).ok())
+                .unwrap_or_default()
+        };
+        (
+            Method(text(self.method)),
+            Target {
+                s: text(self.target),
+                form: self.form,
+            },
+            self.version,
+        )
+    }
+}
+
+/// A request head (RFC 9112 §3): request line and header fields, up to the empty line.
+///
+/// Decoding returns it with the offset where the body (if any) starts; see
+/// [`Request::body_framing`] for how long that body is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Request<'a> {
+    method: Method<'a>,
+    target: Target<'a>,
+    version: Version,
+    headers: Headers<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// A request head to encode.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::Inconsistent`] when the target's form does not go with the method:
+    /// CONNECT needs an authority-form target and only CONNECT may have one; only
+    /// OPTIONS may have `*` (RFC 9112 §3.2.3, §3.2.4).
+    pub fn new(
+        method: Method<'a>,
+        target: Target<'a>,
+        version: Version,
+        headers: &'a [Header<'a>],
+    ) -> Result<Self, EncodeError> {
+        let connect = method == Method::CONNECT;
+        match target.form {
+            TargetForm::Authority if !connect => {
+                return Err(EncodeError::Inconsistent(
+                    "authority-form target without CONNECT",
+                ));
+            }
+            TargetForm::Asterisk if method != Method::OPTIONS => {
+                return Err(EncodeError::Inconsistent(
+                    "asterisk-form target without OPTIONS",
+                ));
+            }
+            TargetForm::Origin | TargetForm::Absolute | TargetForm::Asterisk if connect => {
+                return Err(EncodeError::Inconsistent(
+                    "CONNECT without an authority-form target",
+                ));
+            }
+            _ => {}
+        }
+        let line_len = method.0.len() + 1 + target.s.len() + 1 + Version::LEN + 2;
+        Ok(Self {
+            method,
+            target,
+            version,
+            headers: Headers::new(headers).at_offset(line_len),
+        })
+    }
+
+    pub(crate) const fn from_parts(
+        line: (Method<'a>, Target<'a>, Version),
+        headers: Headers<'a>,
+    ) -> Self {
+        Self {
+            method: line.0,
+            target: line.1,
+            version: line.2,
+            headers,
+        }
+    }
+
+    /// The method.
+    pub const fn method(&self) -> Method<'a> {
+        self.method
+    }
+
+    /// The request-target.
+    pub const fn target(&self) -> Target<'a> {
+        self.target
+    }
+
+    /// The HTTP version.
+    pub const fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The header fields.
+    pub const fn headers(&self) -> &Headers<'a> {
+        &self.headers
+    }
+
+    /// How the body that follows this head is delimited (RFC 9112 §6.3), in the strict
+    /// default configuration.
+    ///
+    /// # Errors
+    ///
+    /// When the framing is invalid and the request must not be processed: Transfer-Encoding
+    /// together with Content-Length, a final coding other than chunked, an invalid or
+    /// conflicting Content-Length, Transfer-Encoding in HTTP/1.0. Offsets count from the
+    /// start of the head.
+    pub fn body_framing(&self) -> Result<BodyFraming, Error> {
+        self.body_framing_with(&Config::new())
+    }
+
+    /// [`Request::body_framing`] with the framing leniencies of `cfg`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Request::body_framing`].
+    pub fn body_framing_with(&self, cfg: &Config) -> Result<BodyFraming, Error> {
+        framing::request(&self.headers, self.version, cfg)
+    }
+
+    fn line_len(&self) -> usize {
+        self.method.0.len() + 1 + self.target.s.len() + 1 + Version::LEN + 2
+    }
+}
+
+impl<'a> Packet<'a> for Request<'a> {
+    type Error = Error;
+    type Context = Config;
+
+    fn decode_with(buf: &'a [u8], cx: &Config) -> Result<(Self, usize), Error> {
+        RequestDecoder::new(*cx).decode(buf)
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.line_len() + self.headers.encoded_len() + 2
+    }
+
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(self.method.0.as_bytes());
+        out.put_u8(b' ');
+        out.put(self.target.s.as_bytes());
+        out.put_u8(b' ');
+        out.put(&self.version.bytes());
+        out.put(b"\r\n");
+        self.headers.write_to(out);
+        out.put(b"\r\n");
+    }
+}
+
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("version", &self.version)
+            .field("headers", &self.headers)
+            .finish()
+    }
+}

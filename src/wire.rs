@@ -1,0 +1,153 @@
+//! Bounds-checked cursors over byte slices, shared by every protocol module.
+//!
+//! Nothing here indexes raw: every read goes through `split_first_chunk` /
+//! `split_at_checked`, so a short buffer is an `Option::None`, never a panic.
+
+use crate::packet::Sink;
+
+/// A forward-only cursor over an input buffer that remembers how far it has read, so
+/// errors can name the offset of the byte at fault.
+#[derive(Debug, Clone, Copy)]
+#[allow(dead_code)] // TODO: until a binary protocol module uses it
+pub(crate) struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+#[allow(dead_code)]
+impl<'a> Reader<'a> {
+    /// A cursor at offset `pos` of `buf` (`pos` is clamped to the end).
+    pub(crate) const fn at(buf: &'a [u8], pos: usize) -> Self {
+        let pos = if pos > buf.len() { buf.len() } else { pos };
+        Self { buf, pos }
+    }
+
+    /// Offset of the next unread byte from the start of the buffer.
+    pub(crate) const fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// The bytes not read yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.buf.get(self.pos..).unwrap_or_default()
+    }
+
+    /// The next byte, not consumed.
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.rest().first().copied()
+    }
+
+    /// Consumes `n` bytes.
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, _) = self.rest().split_at_checked(n)?;
+        self.pos += n;
+        Some(head)
+    }
+
+    /// Consumes `N` bytes as an array.
+    pub(crate) fn take_array<const N: usize>(&mut self) -> Option<&'a [u8; N]> {
+        let (head, _) = self.rest().split_first_chunk::<N>()?;
+        self.pos += N;
+        Some(head)
+    }
+
+    /// Consumes one byte.
+    pub(crate) fn take_u8(&mut self) -> Option<u8> {
+        self.take_array::<1>().map(|[b]| *b)
+    }
+
+    /// Consumes the longest run of bytes that satisfy `pred` (possibly empty).
+    pub(crate) fn take_while(&mut self, pred: impl Fn(u8) -> bool) -> &'a [u8] {
+        let rest = self.rest();
+        let n = rest.iter().position(|&b| !pred(b)).unwrap_or(rest.len());
+        self.pos += n;
+        rest.get(..n).unwrap_or_default()
+    }
+}
+
+/// A [`Sink`] over a slice that the caller sized with `encoded_len`.
+///
+/// Bytes beyond the end are dropped (and counted), never a panic; `Packet::encode`
+/// asserts in debug builds that the count matches.
+#[derive(Debug)]
+pub(crate) struct SliceWriter<'a> {
+    buf: &'a mut [u8],
+    pos: usize,
+}
+
+impl<'a> SliceWriter<'a> {
+    pub(crate) fn new(buf: &'a mut [u8]) -> Self {
+        Self { buf, pos: 0 }
+    }
+
+    /// Bytes written so far (including any that did not fit).
+    pub(crate) const fn written(&self) -> usize {
+        self.pos
+    }
+}
+
+impl Sink for SliceWriter<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.pos.saturating_add(bytes.len());
+        if let Some(dst) = self.buf.get_mut(self.pos..end) {
+            dst.copy_from_slice(bytes);
+        }
+        self.pos = end;
+    }
+
+    #[inline]
+    fn put_u8(&mut self, byte: u8) {
+        if let Some(dst) = self.buf.get_mut(self.pos) {
+            *dst = byte;
+        }
+        self.pos += 1;
+    }
+}
+
+/// Adapts a `bytes::BufMut` into a [`Sink`].
+#[cfg(feature = "bytes")]
+pub(crate) struct BufMutSink<'b, B: bytes::BufMut + ?Sized>(pub(crate) &'b mut B);
+
+#[cfg(feature = "bytes")]
+impl<B: bytes::BufMut + ?Sized> Sink for BufMutSink<'_, B> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.put_slice(bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_never_reads_past_the_end() {
+        let mut r = Reader::at(b"abc", 0);
+        assert_eq!(r.take(2), Some(&b"ab"[..]));
+        assert_eq!(r.take(2), None);
+        assert_eq!(r.pos(), 2);
+        assert_eq!(r.take_array::<1>(), Some(b"c"));
+        assert_eq!(r.take_u8(), None);
+        assert_eq!(r.peek(), None);
+        assert_eq!(Reader::at(b"abc", 9).rest(), b"");
+    }
+
+    #[test]
+    fn reader_take_while_stops_at_first_mismatch() {
+        let mut r = Reader::at(b"12ab", 0);
+        assert_eq!(r.take_while(|b| b.is_ascii_digit()), b"12");
+        assert_eq!(r.take_while(|b| b.is_ascii_digit()), b"");
+        assert_eq!(r.pos(), 2);
+    }
+
+    #[test]
+    fn slice_writer_drops_overflow_without_panicking() {
+        let mut buf = [0xA5u8; 3];
+        let mut w = SliceWriter::new(&mut buf);
+        w.put(b"ab");
+        w.put(b"cd");
+        w.put_u8(b'e');
+        assert_eq!(w.written(), 5);
+        assert_eq!(&buf, b"ab\xA5");
+    }
+}
