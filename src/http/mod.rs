@@ -53,6 +53,11 @@ mod response;
 mod scan;
 mod version;
 
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod strategy;
+
 pub use chunked::{Chunk, ChunkedDecoder, Extensions, Piece};
 pub use config::Config;
 pub use error::Error;

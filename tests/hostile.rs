@@ -1,0 +1,155 @@
+//! The hostile and edge-case inputs of `tests/hostile/*.tsv` (copied from the project's
+//! shared set), each fed whole to the decoder in its context: every row must give what
+//! its `expect` column says, with a typed error for `reject`. The `clause` column names
+//! the specification clause that decides each row.
+
+use iotwire::{DecodeError, Packet};
+
+struct Row<'a> {
+    id: &'a str,
+    context: &'a str,
+    expect: &'a str,
+    bytes: Vec<u8>,
+    what: &'a str,
+}
+
+fn rows(tsv: &str) -> Vec<Row<'_>> {
+    let mut lines = tsv.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().expect("header row").split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let (id, context, expect, hex, what) = (col("id"), col("context"), col("expect"), col("hex"), col("what"));
+    lines
+        .map(|l| {
+            let c: Vec<&str> = l.split('\t').collect();
+            Row {
+                id: c[id],
+                context: c[context],
+                expect: c[expect],
+                bytes: (0..c[hex].len())
+                    .step_by(2)
+                    .map(|i| u8::from_str_radix(&c[hex][i..i + 2], 16).expect("hex"))
+                    .collect(),
+                what: c[what],
+            }
+        })
+        .collect()
+}
+
+/// What decoding gave: accepted with the bytes consumed, incomplete, or rejected with
+/// the error's message and whether it carries an offset.
+#[derive(Debug)]
+enum Outcome {
+    Accept(usize),
+    Incomplete,
+    Reject(String),
+}
+
+fn outcome<T, E: DecodeError>(r: Result<(T, usize), E>) -> Outcome {
+    match r {
+        Ok((_, n)) => Outcome::Accept(n),
+        Err(e) if e.is_incomplete() => Outcome::Incomplete,
+        Err(e) => Outcome::Reject(e.to_string()),
+    }
+}
+
+fn check(row: &Row<'_>, got: Outcome) -> Option<String> {
+    let ok = match (&got, row.expect) {
+        (Outcome::Accept(n), "accept") => *n == row.bytes.len(),
+        (Outcome::Incomplete, "incomplete") => true,
+        (Outcome::Reject(_), "reject") => true,
+        _ => false,
+    };
+    (!ok).then(|| format!("{} [{}] expect {}, got {got:?} ({})", row.id, row.context, row.expect, row.what))
+}
+
+#[cfg(feature = "http")]
+mod http {
+    use super::*;
+    use iotwire::http::{Chunk, Method, Request, Response};
+
+    fn decode(row: &Row<'_>) -> Outcome {
+        let b = row.bytes.as_slice();
+        let framed = |r: Result<(Response<'_>, usize), _>, m: Method<'_>| match r {
+            Ok((resp, n)) => match resp.body_framing(&m) {
+                Ok(_) => Outcome::Accept(n),
+                Err(e) => Outcome::Reject(e.to_string()),
+            },
+            Err(e) => outcome::<(), _>(Err(e)),
+        };
+        match row.context {
+            "request" => outcome(Request::decode(b)),
+            "response" => outcome(Response::decode(b)),
+            "response to HEAD" => framed(Response::decode(b), Method::HEAD),
+            "response to CONNECT" => framed(Response::decode(b), Method::CONNECT),
+            "framing" => match Request::decode(b) {
+                Ok((req, n)) => match req.body_framing() {
+                    Ok(_) => Outcome::Accept(n),
+                    Err(e) => Outcome::Reject(e.to_string()),
+                },
+                Err(e) => outcome::<(), _>(Err(e)),
+            },
+            "chunked" => {
+                let mut pos = 0;
+                loop {
+                    match Chunk::decode(&b[pos..]) {
+                        Ok((c, n)) => {
+                            pos += n;
+                            if c.is_last() {
+                                return Outcome::Accept(pos);
+                            }
+                        }
+                        Err(e) => return outcome::<(), _>(Err(e)),
+                    }
+                }
+            }
+            other => panic!("unknown http context {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_http_row_gives_what_it_expects() {
+        let rows = rows(include_str!("hostile/http.tsv"));
+        assert!(rows.len() >= 95, "the set has {} rows", rows.len());
+        let bad: Vec<String> = rows.iter().filter_map(|r| check(r, decode(r))).collect();
+        assert!(bad.is_empty(), "{} rows differ:\n{}", bad.len(), bad.join("\n"));
+    }
+
+    #[test]
+    fn rejected_http_heads_name_the_offending_byte() {
+        // Every reject of a head, but a head over the size limit, points at a byte.
+        for row in rows(include_str!("hostile/http.tsv")) {
+            if row.expect != "reject" || !matches!(row.context, "request" | "response") {
+                continue;
+            }
+            let err = match row.context {
+                "request" => Request::decode(&row.bytes).err().map(|e| (e.offset(), e.to_string())),
+                _ => Response::decode(&row.bytes).err().map(|e| (e.offset(), e.to_string())),
+            };
+            let (offset, msg) = err.expect("rejected");
+            if msg.starts_with("head longer") {
+                continue;
+            }
+            let at = offset.unwrap_or_else(|| panic!("{}: no offset in {msg:?}", row.id));
+            assert!(at < row.bytes.len(), "{}: offset {at} past the input", row.id);
+            assert!(msg.contains(&at.to_string()), "{}: {msg:?} does not say {at}", row.id);
+        }
+    }
+
+    #[test]
+    fn rejected_rows_stay_rejected_when_more_bytes_follow() {
+        // README of the set: a stream decoder rejects as soon as the bytes prove the
+        // input malformed, so appending bytes never turns a reject into anything else.
+        for row in rows(include_str!("hostile/http.tsv")) {
+            if row.expect != "reject" || !matches!(row.context, "request" | "response") {
+                continue;
+            }
+            let mut longer = row.bytes.clone();
+            longer.extend_from_slice(b"X-More: 1\r\n\r\n");
+            let got = match row.context {
+                "request" => outcome(Request::decode(&longer)),
+                _ => outcome(Response::decode(&longer)),
+            };
+            assert!(matches!(got, Outcome::Reject(_)), "{}: {got:?}", row.id);
+        }
+    }
+}
