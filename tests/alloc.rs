@@ -45,12 +45,15 @@ mod http {
     use super::allocations;
     use iotwire::Packet;
     use iotwire::http::{
-        Chunk, ChunkedDecoder, Header, Method, Reason, Request, RequestDecoder, Response, Status, Target, Version,
+        Chunk, ChunkedDecoder, Header, Method, Reason, Request, RequestDecoder, Response, Status,
+        Target, Version,
     };
 
-    const REQUEST: &[u8] = b"POST /upload?x=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/7.88.1\r\n\
+    const REQUEST: &[u8] =
+        b"POST /upload?x=1 HTTP/1.1\r\nHost: example.com\r\nUser-Agent: curl/7.88.1\r\n\
 Accept: */*\r\nTransfer-Encoding: chunked\r\nX-Note: caf\xe9\r\n\r\n";
-    const RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\n";
+    const RESPONSE: &[u8] =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\n";
     const BODY: &[u8] = b"5;a=b\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\n\r\n";
 
     #[test]
@@ -92,11 +95,25 @@ Accept: */*\r\nTransfer-Encoding: chunked\r\nX-Note: caf\xe9\r\n\r\n";
     fn encode_allocates_nothing() {
         let mut out = [0u8; 512];
         let ((), n) = allocations(|| {
-            let headers = [Header::new("Host", b"example.com").unwrap(), Header::new("Accept", b"*/*").unwrap()];
-            let req = Request::new(Method::GET, Target::new("/a?b=c").unwrap(), Version::HTTP_11, &headers).unwrap();
+            let headers = [
+                Header::new("Host", b"example.com").unwrap(),
+                Header::new("Accept", b"*/*").unwrap(),
+            ];
+            let req = Request::new(
+                Method::GET,
+                Target::new("/a?b=c").unwrap(),
+                Version::HTTP_11,
+                &headers,
+            )
+            .unwrap();
             let len = req.encode(&mut out).unwrap();
             assert_eq!(len, req.encoded_len());
-            let resp = Response::new(Version::HTTP_11, Status::OK, Reason::new(b"OK").unwrap(), &headers);
+            let resp = Response::new(
+                Version::HTTP_11,
+                Status::OK,
+                Reason::new(b"OK").unwrap(),
+                &headers,
+            );
             assert_eq!(resp.encode(&mut out).unwrap(), resp.encoded_len());
             let chunk = Chunk::new(b"hello").unwrap();
             assert_eq!(chunk.encode(&mut out).unwrap(), 10);

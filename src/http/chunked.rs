@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::chars::{tchar, ws};
-use super::header::{ByteStr, Section};
+use super::header::{ByteStr, Section, Validate};
 use super::{Config, Error, Header, Headers};
 use crate::error::{EncodeError, Needed};
 use crate::packet::{Packet, Sink};
@@ -372,9 +372,8 @@ impl<'a> Packet<'a> for Chunk<'a> {
         let extensions = line.extensions(buf);
         if line.size == 0 {
             let mut section = Section::at(line.end);
-            let end = section.parse(buf, cx)?;
-            let block = buf.get(section.start..section.pos).unwrap_or_default();
-            let trailers = Headers::raw(block, section.count, section.skipped, section.start);
+            let end = section.parse(buf, cx, &mut Validate)?;
+            let trailers = section.headers(buf);
             return Ok((
                 Self {
                     data: b"",

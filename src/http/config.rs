@@ -28,6 +28,7 @@ pub struct Config {
     pub(crate) multiple_spaces: bool,
     pub(crate) missing_reason_space: bool,
     pub(crate) content_length_list: bool,
+    pub(crate) unsafe_target_chars: bool,
     pub(crate) transfer_encoding_overrides: bool,
 }
 
@@ -54,6 +55,7 @@ impl Config {
             multiple_spaces: false,
             missing_reason_space: false,
             content_length_list: false,
+            unsafe_target_chars: false,
             transfer_encoding_overrides: false,
         }
     }
@@ -137,6 +139,16 @@ impl Config {
     #[must_use]
     pub const fn allow_missing_reason_space(mut self, on: bool) -> Self {
         self.missing_reason_space = on;
+        self
+    }
+
+    /// Accept the visible ASCII bytes RFC 3986 leaves out of a URI (`"` `<` `>` `\`
+    /// `^` `` ` `` `{` `|` `}`) in a request-target, as curl sends them in query strings
+    /// and nginx and `httparse` accept them. Whitespace, CTLs, `#` and non-ASCII bytes
+    /// stay errors.
+    #[must_use]
+    pub const fn allow_unsafe_target_chars(mut self, on: bool) -> Self {
+        self.unsafe_target_chars = on;
         self
     }
 

@@ -15,7 +15,8 @@ pub enum BodyFraming {
     Chunked,
     /// Everything until the server closes the connection (a response without a length).
     UntilClose,
-    /// A 2xx response to CONNECT: the connection is a tunnel from the end of the head on.
+    /// A 2xx response to CONNECT, or 101 Switching Protocols: from the end of the head
+    /// on, the connection is a tunnel or speaks another protocol; no HTTP/1.1 follows.
     Tunnel,
 }
 
@@ -60,6 +61,11 @@ pub(crate) fn response(
     method: &Method<'_>,
     cfg: &Config,
 ) -> Result<BodyFraming, Error> {
+    // 101: the connection speaks the protocol named by Upgrade after the empty line
+    // (RFC 9110 §15.2.2), so nothing after it is an HTTP/1.1 body or message.
+    if status == Status::SWITCHING_PROTOCOLS {
+        return Ok(BodyFraming::Tunnel);
+    }
     // Rule 1: HEAD, 1xx, 204 and 304 end at the empty line whatever the fields say.
     if *method == Method::HEAD || status.is_informational() || matches!(status.code(), 204 | 304) {
         return Ok(BodyFraming::None);

@@ -1,9 +1,9 @@
 //! Resumable decoding of heads that arrive in pieces.
 
-use super::header::Section;
+use super::header::{FieldSink, Fill, Section, Validate};
 use super::request::RequestLine;
 use super::response::StatusLine;
-use super::{Config, Error, Headers, Request, Response};
+use super::{Config, Error, Header, Headers, Request, Response};
 
 /// Where a partial head stands: its validated start line and the field lines validated
 /// so far. Calling again with a longer buffer resumes after the last complete line
@@ -27,13 +27,14 @@ impl<L> Default for Progress<L> {
 }
 
 impl<L: Copy> Progress<L> {
-    fn run(
+    fn run<'a, S: FieldSink<'a>>(
         &mut self,
-        buf: &[u8],
+        buf: &'a [u8],
         cfg: &Config,
         parse_line: ParseLine<L>,
+        sink: &mut S,
     ) -> Result<(L, Section, usize), Error> {
-        let r = self.step(buf, cfg, parse_line);
+        let r = self.step(buf, cfg, parse_line, sink);
         match r {
             Err(Error::Incomplete(_)) if buf.len() > cfg.max_head_len => {
                 *self = Self::default();
@@ -50,11 +51,12 @@ impl<L: Copy> Progress<L> {
         }
     }
 
-    fn step(
+    fn step<'a, S: FieldSink<'a>>(
         &mut self,
-        buf: &[u8],
+        buf: &'a [u8],
         cfg: &Config,
         parse_line: ParseLine<L>,
+        sink: &mut S,
     ) -> Result<(L, Section, usize), Error> {
         let (line, _) = match self.line {
             Some(l) => l,
@@ -65,7 +67,7 @@ impl<L: Copy> Progress<L> {
                 l
             }
         };
-        let end = self.section.parse(buf, cfg)?;
+        let end = self.section.parse(buf, cfg, sink)?;
         if end > cfg.max_head_len {
             return Err(Error::HeadTooLarge {
                 max: cfg.max_head_len,
@@ -75,13 +77,22 @@ impl<L: Copy> Progress<L> {
     }
 }
 
-fn headers<'a>(buf: &'a [u8], s: &Section) -> Headers<'a> {
-    Headers::raw(
-        buf.get(s.start..s.pos).unwrap_or_default(),
-        s.count,
-        s.skipped,
-        s.start,
-    )
+/// A one-shot decode that copies the fields into `storage` as it validates them.
+pub(crate) fn decode_into<'h, 'a: 'h, L: Copy>(
+    buf: &'a [u8],
+    cfg: &Config,
+    parse_line: ParseLine<L>,
+    storage: &'h mut [Header<'a>],
+) -> Result<(L, Headers<'h>, usize), Error> {
+    let mut fill = Fill { out: storage, n: 0 };
+    let (line, section, end) = Progress::default().run(buf, cfg, parse_line, &mut fill)?;
+    let n = fill.n;
+    let fields: &'h [Header<'a>] = fill.out;
+    Ok((
+        line,
+        Headers::new(fields.get(..n).unwrap_or_default()).at_offset(section.start),
+        end,
+    ))
 }
 
 /// Decodes a request head that may arrive in pieces.
@@ -126,9 +137,11 @@ impl RequestDecoder {
     /// `Incomplete` when the head's end is not in `buf` yet; any other error when the
     /// bytes are not a valid head under the decoder's [`Config`].
     pub fn decode<'a>(&mut self, buf: &'a [u8]) -> Result<(Request<'a>, usize), Error> {
-        let (line, section, end) = self.progress.run(buf, &self.cfg, RequestLine::parse)?;
+        let (line, section, end) =
+            self.progress
+                .run(buf, &self.cfg, RequestLine::parse, &mut Validate)?;
         Ok((
-            Request::from_parts(line.parts(buf), headers(buf, &section)),
+            Request::from_parts(line.parts(buf), section.headers(buf)),
             end,
         ))
     }
@@ -162,9 +175,11 @@ impl ResponseDecoder {
     ///
     /// As [`RequestDecoder::decode`].
     pub fn decode<'a>(&mut self, buf: &'a [u8]) -> Result<(Response<'a>, usize), Error> {
-        let (line, section, end) = self.progress.run(buf, &self.cfg, StatusLine::parse)?;
+        let (line, section, end) =
+            self.progress
+                .run(buf, &self.cfg, StatusLine::parse, &mut Validate)?;
         Ok((
-            Response::from_parts(line.parts(buf), headers(buf, &section)),
+            Response::from_parts(line.parts(buf), section.headers(buf)),
             end,
         ))
     }

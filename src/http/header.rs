@@ -77,7 +77,15 @@ impl<'a> Header<'a> {
     pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         out.put(self.name.as_bytes());
         out.put(b": ");
-        // A decoded obs-fold keeps its CRLF; RFC 9112 §5.2 says to replace it with SP.
+        out.put(self.value);
+        out.put(b"\r\n");
+    }
+
+    /// As `write_to`, for a decoded value that may hold obs-fold line breaks, which RFC
+    /// 9112 §5.2 says to replace with SP.
+    fn write_unfolded<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(self.name.as_bytes());
+        out.put(b": ");
         let mut v = self.value;
         while let Some(i) = v.iter().position(|&b| b == b'\r' || b == b'\n') {
             let (clean, rest) = v.split_at(i);
@@ -163,11 +171,13 @@ pub struct Headers<'a> {
 #[derive(Clone, Copy)]
 enum Repr<'a> {
     /// Validated field lines, each ending in LF; `revalidate` when decoding skipped
-    /// invalid lines, so iterating must skip them too.
+    /// invalid lines, so iterating must skip them too; `canonical` when every line is
+    /// `name: value` CRLF, as encode writes it.
     Raw {
         block: &'a [u8],
         count: usize,
         revalidate: bool,
+        canonical: bool,
     },
     List(&'a [Header<'a>]),
 }
@@ -184,22 +194,6 @@ impl<'a> Headers<'a> {
         Self {
             repr: Repr::List(fields),
             offset: 0,
-        }
-    }
-
-    pub(crate) const fn raw(
-        block: &'a [u8],
-        count: usize,
-        revalidate: bool,
-        offset: usize,
-    ) -> Self {
-        Self {
-            repr: Repr::Raw {
-                block,
-                count,
-                revalidate,
-            },
-            offset,
         }
     }
 
@@ -231,11 +225,15 @@ impl<'a> Headers<'a> {
         Iter {
             inner: match self.repr {
                 Repr::Raw {
-                    block, revalidate, ..
+                    block,
+                    revalidate,
+                    canonical,
+                    ..
                 } => IterRepr::Raw {
                     rest: block,
                     pos: 0,
                     revalidate,
+                    canonical,
                 },
                 Repr::List(l) => IterRepr::List { rest: l, pos: 0 },
             },
@@ -250,6 +248,26 @@ impl<'a> Headers<'a> {
     /// The values of every field named `name`, in order.
     pub fn get_all<'n>(&self, name: &'n str) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
         self.iter().filter(move |h| h.is(name)).map(|h| h.value)
+    }
+
+    /// `true` when a field named `name` lists `token` in its comma-separated value,
+    /// ignoring ASCII case (RFC 9110 §5.6.1), as `Connection: keep-alive, Upgrade` lists
+    /// `upgrade`.
+    pub fn has_token(&self, name: &str, token: &str) -> bool {
+        self.get_all(name).any(|v| {
+            v.split(|&b| b == b',')
+                .any(|e| trim_ows(e).eq_ignore_ascii_case(token.as_bytes()))
+        })
+    }
+
+    /// Whether the connection stays open after this message (RFC 9112 §9.3): not when
+    /// Connection lists `close`; yes in HTTP/1.1 and later; in HTTP/1.0 only when
+    /// Connection lists `keep-alive`.
+    pub(crate) fn keep_alive(&self, version: super::Version) -> bool {
+        if self.has_token("connection", "close") {
+            return false;
+        }
+        version.is_http11_or_later() || self.has_token("connection", "keep-alive")
     }
 
     /// Copies the fields into `out`, for indexed access, and returns how many there are.
@@ -283,12 +301,26 @@ impl<'a> Headers<'a> {
 
     /// Bytes [`Headers::write_to`] writes.
     pub(crate) fn encoded_len(&self) -> usize {
-        self.iter().map(|h| h.encoded_len()).sum()
+        match self.repr {
+            Repr::Raw {
+                block,
+                canonical: true,
+                ..
+            } => block.len(),
+            _ => self.iter().map(|h| h.encoded_len()).sum(),
+        }
     }
 
     pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
-        for h in self.iter() {
-            h.write_to(out);
+        match self.repr {
+            // Already in the form encode writes: copy it.
+            Repr::Raw {
+                block,
+                canonical: true,
+                ..
+            } => out.put(block),
+            Repr::Raw { .. } => self.iter().for_each(|h| h.write_unfolded(out)),
+            Repr::List(list) => list.iter().for_each(|h| h.write_to(out)),
         }
     }
 }
@@ -333,6 +365,7 @@ enum IterRepr<'a> {
         rest: &'a [u8],
         pos: usize,
         revalidate: bool,
+        canonical: bool,
     },
     List {
         rest: &'a [Header<'a>],
@@ -355,9 +388,26 @@ impl<'a> Iter<'a> {
                 rest,
                 pos,
                 revalidate,
+                canonical,
             } => loop {
                 if rest.is_empty() {
                     return None;
+                }
+                let start = *pos;
+                if *canonical {
+                    // Every line is `name: value` CRLF: the colon ends the name, the
+                    // value starts two bytes later and ends at the CR.
+                    let colon = rest.iter().position(|&b| b == b':').unwrap_or(0);
+                    let v0 = colon + 2;
+                    let cr = v0 + scan::value_end(rest.get(v0..).unwrap_or_default());
+                    let name = rest.get(..colon).unwrap_or_default();
+                    let value = rest.get(v0..cr).unwrap_or_default();
+                    *rest = rest.get(cr + 2..).unwrap_or_default();
+                    *pos += cr + 2;
+                    let Ok(name) = core::str::from_utf8(name) else {
+                        continue; // unreachable: a token is ASCII
+                    };
+                    return Some((start + v0, Header { name, value }));
                 }
                 // A line ends at LF; obs-fold continuation lines (only ever let in by the
                 // leniency) start with whitespace and belong to it.
@@ -366,7 +416,6 @@ impl<'a> Iter<'a> {
                     end += scan::lf(rest.get(end..).unwrap_or_default()) + 1;
                 }
                 let (line, tail) = rest.split_at_checked(end).unwrap_or((rest, &[]));
-                let start = *pos;
                 *rest = tail;
                 *pos += line.len();
                 let line = line.strip_suffix(b"\n").unwrap_or(line);
@@ -423,7 +472,7 @@ impl core::iter::FusedIterator for Iter<'_> {}
 
 /// Where the validation of a field section stands, so a partial section can be resumed
 /// from its last complete line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Section {
     /// Offset of the first field line (after any skipped whitespace-preceded lines).
     pub(crate) start: usize,
@@ -433,6 +482,63 @@ pub(crate) struct Section {
     pub(crate) count: usize,
     /// Whether an invalid line was skipped.
     pub(crate) skipped: bool,
+    /// Whether every line so far is in the form encode writes (`name: value` CRLF).
+    pub(crate) canonical: bool,
+}
+
+impl Default for Section {
+    fn default() -> Self {
+        Self::at(0)
+    }
+}
+
+/// Where one validated field line's parts are.
+struct Line {
+    name_end: usize,
+    /// The value, OWS trimmed.
+    value: (usize, usize),
+    /// Offset just past the line's LF (past any obs-fold continuation).
+    end: usize,
+    canonical: bool,
+}
+
+/// What decoding does with each valid field line besides validating it.
+pub(crate) trait FieldSink<'a> {
+    /// A field line at `at`; `name` is a validated token, `value` a trimmed value.
+    fn push(&mut self, at: usize, name: &'a [u8], value: &'a [u8]) -> Result<(), Error>;
+}
+
+/// Keeps nothing: the lazy form walks the validated section later.
+pub(crate) struct Validate;
+
+impl FieldSink<'_> for Validate {
+    #[inline(always)]
+    fn push(&mut self, _: usize, _: &[u8], _: &[u8]) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Copies each field into caller storage as it is validated, starting at index `n`.
+pub(crate) struct Fill<'s, 'a> {
+    pub(crate) out: &'s mut [Header<'a>],
+    pub(crate) n: usize,
+}
+
+impl<'a> FieldSink<'a> for Fill<'_, 'a> {
+    #[inline]
+    fn push(&mut self, at: usize, name: &'a [u8], value: &'a [u8]) -> Result<(), Error> {
+        let max = self.out.len();
+        let slot = self
+            .out
+            .get_mut(self.n)
+            .ok_or(Error::TooManyHeaders { max, at })?;
+        *slot = Header {
+            name: core::str::from_utf8(name).unwrap_or_default(),
+            value,
+        };
+        self.n += 1;
+        Ok(())
+    }
 }
 
 impl Section {
@@ -442,14 +548,34 @@ impl Section {
             pos,
             count: 0,
             skipped: false,
+            canonical: true,
+        }
+    }
+
+    /// The validated lines as a [`Headers`].
+    pub(crate) fn headers<'a>(&self, buf: &'a [u8]) -> Headers<'a> {
+        Headers {
+            repr: Repr::Raw {
+                block: buf.get(self.start..self.pos).unwrap_or_default(),
+                count: self.count,
+                revalidate: self.skipped,
+                canonical: self.canonical && !self.skipped,
+            },
+            offset: self.start,
         }
     }
 
     /// Validates field lines from `self.pos` up to and including the empty line that
-    /// ends the section, and returns the offset just past it. The section's lines are
-    /// `buf[self.start..self.pos]` afterwards. On `Incomplete`, `self` has advanced past
-    /// every complete line, so calling again with more bytes resumes there.
-    pub(crate) fn parse(&mut self, buf: &[u8], cfg: &Config) -> Result<usize, Error> {
+    /// ends the section, and returns the offset just past it; `sink` sees every valid
+    /// field. The section's lines are `buf[self.start..self.pos]` afterwards. On
+    /// `Incomplete`, `self` has advanced past every complete line, so calling again with
+    /// more bytes resumes there.
+    pub(crate) fn parse<'a, S: FieldSink<'a>>(
+        &mut self,
+        buf: &'a [u8],
+        cfg: &Config,
+        sink: &mut S,
+    ) -> Result<usize, Error> {
         loop {
             let pos = self.pos;
             if pos > cfg.max_head_len {
@@ -457,49 +583,14 @@ impl Section {
                     max: cfg.max_head_len,
                 });
             }
-            let line = buf.get(pos..).unwrap_or_default();
-            match line {
-                [b'\r', b'\n', ..] => return Ok(pos + 2),
-                [b'\n', ..] if cfg.bare_lf => return Ok(pos + 1),
-                [b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
-                [] | [b'\r'] => return Err(Error::INCOMPLETE),
-                [b'\r', ..] => return Err(Error::InvalidLineEnding { at: pos }),
-                [b, ..] if ws(*b) => {
-                    if self.count > 0 && !cfg.obs_fold {
-                        return Err(Error::ObsFold { at: pos });
-                    }
-                    // With obs-fold allowed, a fold after a valid line was taken with it:
-                    // this one continues a skipped line, and is skipped with it.
-                    if self.count == 0 && !cfg.space_before_first_header {
-                        return Err(Error::SpaceAfterStartLine { at: pos });
-                    }
-                    let end = line_end(buf, pos, cfg)?;
-                    if self.count == 0 {
-                        self.start = end;
-                    }
-                    self.pos = end;
-                    continue;
-                }
-                _ => {}
-            }
-            let end = match field_line(buf, pos, cfg) {
-                Ok(end) => end,
-                Err(e) if e.is_incomplete() => {
-                    if line.len() > cfg.max_line_len {
-                        return Err(Error::LineTooLong {
-                            max: cfg.max_line_len,
-                            at: pos,
-                        });
-                    }
-                    return Err(e);
-                }
-                Err(_) if cfg.ignore_invalid_headers => {
-                    self.skipped = true;
-                    line_end(buf, pos, cfg)?
-                }
-                Err(e) => return Err(e),
+            let line = match field_line(buf, pos, cfg) {
+                Ok(line) => line,
+                Err(e) => match self.not_a_field(buf, pos, cfg, e)? {
+                    Some(end) => return Ok(end),
+                    None => continue,
+                },
             };
-            if end - pos > cfg.max_line_len {
+            if line.end - pos > cfg.max_line_len {
                 return Err(Error::LineTooLong {
                     max: cfg.max_line_len,
                     at: pos,
@@ -512,8 +603,80 @@ impl Section {
                     at: pos,
                 });
             }
-            self.pos = end;
+            let name = buf.get(pos..line.name_end).unwrap_or_default();
+            let value = buf.get(line.value.0..line.value.1).unwrap_or_default();
+            sink.push(line.value.0, name, value)?;
+            self.canonical &= line.canonical;
+            self.pos = line.end;
         }
+    }
+
+    /// The line at `pos` is not a valid field line (`e` says why): the empty line that
+    /// ends the section (`Some(end)`), a line a leniency skips (`None`: go on), or the
+    /// error to report.
+    #[cold]
+    fn not_a_field(
+        &mut self,
+        buf: &[u8],
+        pos: usize,
+        cfg: &Config,
+        e: Error,
+    ) -> Result<Option<usize>, Error> {
+        let line = buf.get(pos..).unwrap_or_default();
+        match line {
+            [b'\r', b'\n', ..] => return Ok(Some(pos + 2)),
+            [b'\n', ..] if cfg.bare_lf => return Ok(Some(pos + 1)),
+            [b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
+            [] | [b'\r'] => return Err(Error::INCOMPLETE),
+            [b'\r', ..] => return Err(Error::InvalidLineEnding { at: pos }),
+            [b, ..] if ws(*b) => {
+                if self.count > 0 && !cfg.obs_fold {
+                    return Err(Error::ObsFold { at: pos });
+                }
+                // With obs-fold allowed, a fold after a valid line was taken with it:
+                // this one continues a skipped line, and is skipped with it.
+                if self.count == 0 && !cfg.space_before_first_header {
+                    return Err(Error::SpaceAfterStartLine { at: pos });
+                }
+                let end = line_end(buf, pos, cfg)?;
+                if self.count == 0 {
+                    self.start = end;
+                }
+                self.canonical = false;
+                self.pos = end;
+                return Ok(None);
+            }
+            _ => {}
+        }
+        if e.is_incomplete() {
+            if line.len() > cfg.max_line_len {
+                return Err(Error::LineTooLong {
+                    max: cfg.max_line_len,
+                    at: pos,
+                });
+            }
+            return Err(e);
+        }
+        if !cfg.ignore_invalid_headers {
+            return Err(e);
+        }
+        let end = line_end(buf, pos, cfg)?;
+        if end - pos > cfg.max_line_len {
+            return Err(Error::LineTooLong {
+                max: cfg.max_line_len,
+                at: pos,
+            });
+        }
+        self.count += 1;
+        if self.count > cfg.max_headers {
+            return Err(Error::TooManyHeaders {
+                max: cfg.max_headers,
+                at: pos,
+            });
+        }
+        self.skipped = true;
+        self.pos = end;
+        Ok(None)
     }
 }
 
@@ -521,52 +684,75 @@ impl Section {
 /// (for lines RFC 9112 lets a recipient consume unprocessed).
 fn line_end(buf: &[u8], pos: usize, cfg: &Config) -> Result<usize, Error> {
     let line = buf.get(pos..).unwrap_or_default();
-    let Some(lf) = line.iter().position(|&b| b == b'\n') else {
+    let lf = scan::lf(line);
+    if lf == line.len() {
         return Err(Error::INCOMPLETE);
-    };
+    }
     if !cfg.bare_lf && (lf == 0 || line.get(lf - 1) != Some(&b'\r')) {
         return Err(Error::InvalidLineEnding { at: pos + lf });
     }
     Ok(pos + lf + 1)
 }
 
-/// Validates one field line at `pos` (which does not start with CR, LF or whitespace)
-/// and returns the offset past its end, obs-fold continuation lines included when the
-/// leniency allows them.
-#[inline]
-fn field_line(buf: &[u8], pos: usize, cfg: &Config) -> Result<usize, Error> {
+/// Validates one field line at `pos` and says where its parts are, obs-fold
+/// continuation lines included when the leniency allows them. Any line that is not a
+/// valid field line (the empty line included) is an error here.
+#[inline(always)]
+fn field_line(buf: &[u8], pos: usize, cfg: &Config) -> Result<Line, Error> {
     let line = buf.get(pos..).unwrap_or_default();
     let n = chars::token_len(line);
-    let mut v = pos + n;
-    match line.get(n) {
-        Some(b':') if n > 0 => v += 1,
+    let name_end = pos + n;
+    let after_colon = match line.get(n) {
+        Some(b':') if n > 0 => name_end + 1,
         None => return Err(Error::INCOMPLETE),
-        Some(_) => v = name_tail(buf, pos, n, cfg)?,
+        Some(_) => name_tail(buf, pos, n, cfg)?,
+    };
+    let mut v0 = after_colon;
+    while buf.get(v0).is_some_and(|&b| ws(b)) {
+        v0 += 1;
     }
+    let mut v = v0;
     loop {
-        let value = buf.get(v..).unwrap_or_default();
-        let e = v + scan::value_end(value);
-        let end = match buf.get(e) {
+        let e = v + scan::value_end(buf.get(v..).unwrap_or_default());
+        let (end, crlf) = match buf.get(e) {
             None => return Err(Error::INCOMPLETE),
             Some(b'\r') => match buf.get(e + 1) {
                 None => return Err(Error::INCOMPLETE),
-                Some(b'\n') => e + 2,
+                Some(b'\n') => (e + 2, true),
                 Some(_) => return Err(Error::InvalidLineEnding { at: e }),
             },
-            Some(b'\n') if cfg.bare_lf => e + 1,
+            Some(b'\n') if cfg.bare_lf => (e + 1, false),
             Some(b'\n') => return Err(Error::InvalidLineEnding { at: e }),
             Some(&byte) => return Err(Error::InvalidFieldValue { byte, at: e }),
         };
-        if !cfg.obs_fold {
-            return Ok(end);
-        }
         // A fold continues the value: the line is only complete once the next byte is
         // known not to be whitespace.
-        match buf.get(end) {
-            None => return Err(Error::INCOMPLETE),
-            Some(&b) if ws(b) => v = end,
-            Some(_) => return Ok(end),
+        if cfg.obs_fold {
+            match buf.get(end) {
+                None => return Err(Error::INCOMPLETE),
+                Some(&b) if ws(b) => {
+                    v = end;
+                    continue;
+                }
+                Some(_) => {}
+            }
         }
+        let mut v1 = e;
+        while v1 > v0 && buf.get(v1 - 1).is_some_and(|&b| ws(b)) {
+            v1 -= 1;
+        }
+        let folded = v != v0;
+        return Ok(Line {
+            name_end,
+            value: (v0, v1),
+            end,
+            canonical: crlf
+                && !folded
+                && v1 == e
+                && v0 == after_colon + 1
+                && after_colon == name_end + 1
+                && buf.get(after_colon) == Some(&b' '),
+        });
     }
 }
 
@@ -605,9 +791,8 @@ mod tests {
 
     fn section<'a>(s: &'a [u8], cfg: &Config) -> Result<(usize, Headers<'a>), Error> {
         let mut sec = Section::at(0);
-        let end = sec.parse(s, cfg)?;
-        let block = &s[sec.start..sec.pos];
-        Ok((end, Headers::raw(block, sec.count, sec.skipped, 0)))
+        let end = sec.parse(s, cfg, &mut Validate)?;
+        Ok((end, sec.headers(s)))
     }
 
     #[test]
@@ -703,14 +888,14 @@ mod tests {
         let mut sec = Section::at(0);
         for cut in 0..s.len() {
             assert_eq!(
-                sec.parse(&s[..cut], &cfg),
+                sec.parse(&s[..cut], &cfg, &mut Validate),
                 Err(Error::INCOMPLETE),
                 "cut {cut}"
             );
             // Resumes from the last complete line only.
             assert!(sec.pos <= cut);
         }
-        assert_eq!(sec.parse(s, &cfg), Ok(s.len()));
+        assert_eq!(sec.parse(s, &cfg, &mut Validate), Ok(s.len()));
         assert_eq!(sec.count, 2);
     }
 

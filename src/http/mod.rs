@@ -46,6 +46,8 @@ mod chunked;
 mod config;
 mod error;
 mod framing;
+#[cfg(feature = "arbitrary")]
+mod fuzzing;
 mod head;
 mod header;
 mod request;

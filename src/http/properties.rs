@@ -6,7 +6,10 @@ use std::vec::Vec;
 use proptest::prelude::*;
 
 use super::strategy::{self, field_value, token};
-use super::{Chunk, ChunkedDecoder, Config, Extensions, Header, Piece, Request, RequestDecoder, Response, ResponseDecoder};
+use super::{
+    Chunk, ChunkedDecoder, Config, Extensions, Header, Piece, Request, RequestDecoder, Response,
+    ResponseDecoder,
+};
 use crate::{DecodeError, Packet};
 
 /// Encodes into a buffer pre-filled with 0xA5 and a little longer than needed, checking
@@ -16,7 +19,10 @@ fn encode<'a, P: Packet<'a>>(p: &P) -> Vec<u8> {
     let mut buf = vec![0xA5u8; len + 8];
     let n = p.encode(&mut buf).expect("room");
     assert_eq!(n, len, "encode wrote other than encoded_len");
-    assert!(buf[n..].iter().all(|&b| b == 0xA5), "encode wrote past encoded_len");
+    assert!(
+        buf[n..].iter().all(|&b| b == 0xA5),
+        "encode wrote past encoded_len"
+    );
     assert!(p.encode(&mut buf[..len.saturating_sub(1)]).is_err() || len == 0);
     buf.truncate(n);
     buf
@@ -228,7 +234,10 @@ fn httparse_request(bytes: &[u8]) -> Option<Parsed> {
             req.method?.into(),
             req.path?.into(),
             req.version?,
-            req.headers.iter().map(|h| (h.name.into(), h.value.to_vec())).collect(),
+            req.headers
+                .iter()
+                .map(|h| (h.name.into(), h.value.to_vec()))
+                .collect(),
             n,
         )),
         _ => None,
@@ -240,7 +249,10 @@ fn ours(req: &Request<'_>, n: usize) -> Parsed {
         req.method().as_str().into(),
         req.target().as_str().into(),
         req.version().minor(),
-        req.headers().iter().map(|h| (h.name().into(), h.value().to_vec())).collect(),
+        req.headers()
+            .iter()
+            .map(|h| (h.name().into(), h.value().to_vec()))
+            .collect(),
         n,
     )
 }

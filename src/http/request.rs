@@ -3,7 +3,7 @@
 use core::fmt;
 
 use super::chars::{self, check_token};
-use super::head::RequestDecoder;
+use super::head::{self, RequestDecoder};
 use super::{BodyFraming, Config, Error, Header, Headers, Version, framing, scan};
 use crate::error::EncodeError;
 use crate::packet::{Packet, Sink};
@@ -89,6 +89,9 @@ pub enum TargetForm {
 pub struct Target<'a> {
     s: &'a str,
     form: TargetForm,
+    /// Decoded with [`Config::allow_unsafe_target_chars`] and holding such bytes, which
+    /// encode percent-encodes so the strict decoder accepts the result.
+    escape: bool,
 }
 
 impl<'a> Target<'a> {
@@ -96,6 +99,7 @@ impl<'a> Target<'a> {
     pub const ASTERISK: Target<'static> = Target {
         s: "*",
         form: TargetForm::Asterisk,
+        escape: false,
     };
 
     /// An origin-form (`/…`), absolute-form (`scheme:…`) or asterisk-form (`*`) target.
@@ -113,7 +117,11 @@ impl<'a> Target<'a> {
             },
             at => invalid_target(at),
         })?;
-        Ok(Self { s, form })
+        Ok(Self {
+            s,
+            form,
+            escape: false,
+        })
     }
 
     /// An authority-form target, `host:port`, for CONNECT.
@@ -127,12 +135,33 @@ impl<'a> Target<'a> {
         Ok(Self {
             s,
             form: TargetForm::Authority,
+            escape: false,
         })
     }
 
     /// The target as it appears on the request line.
     pub const fn as_str(&self) -> &'a str {
         self.s
+    }
+
+    /// Bytes the target encodes to.
+    fn encoded_len(&self) -> usize {
+        match self.escape {
+            false => self.s.len(),
+            true => self.s.len() + 2 * self.s.bytes().filter(|&b| is_unsafe(b)).count(),
+        }
+    }
+
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        if !self.escape {
+            return out.put(self.s.as_bytes());
+        }
+        for b in self.s.bytes() {
+            match is_unsafe(b) {
+                true => out.put(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]]),
+                false => out.put_u8(b),
+            }
+        }
     }
 
     /// Its form.
@@ -157,6 +186,17 @@ impl<'a> Target<'a> {
         }
     }
 }
+
+/// The visible ASCII bytes RFC 3986 leaves out of a URI but for `#`: what
+/// [`Config::allow_unsafe_target_chars`] lets into a target.
+const fn is_unsafe(b: u8) -> bool {
+    matches!(
+        b,
+        b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+    )
+}
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 fn invalid_target(at: usize) -> EncodeError {
     EncodeError::InvalidByte {
@@ -264,6 +304,7 @@ pub(crate) struct RequestLine {
     method: (usize, usize),
     target: (usize, usize),
     form: TargetForm,
+    escape: bool,
     version: Version,
 }
 
@@ -320,6 +361,7 @@ impl RequestLine {
 
         // request-target SP
         let t0 = pos;
+        let mut escape = false;
         let t1 = loop {
             pos += scan::target_end(buf.get(pos..).unwrap_or_default());
             match buf.get(pos) {
@@ -331,6 +373,10 @@ impl RequestLine {
                     pos += 3;
                 }
                 Some(b' ' | b'\r' | b'\n' | b'\t') => break pos,
+                Some(&b) if is_unsafe(b) && cfg.unsafe_target_chars => {
+                    escape = true;
+                    pos += 1;
+                }
                 Some(_) => return Err(Error::InvalidTarget { at: pos }),
             }
         };
@@ -369,6 +415,7 @@ impl RequestLine {
                 method,
                 target: (t0, t1),
                 form,
+                escape,
                 version,
             },
             end,
@@ -387,6 +434,7 @@ impl RequestLine {
             Target {
                 s: text(self.target),
                 form: self.form,
+                escape: self.escape,
             },
             self.version,
         )
@@ -438,7 +486,7 @@ impl<'a> Request<'a> {
             }
             _ => {}
         }
-        let line_len = method.0.len() + 1 + target.s.len() + 1 + Version::LEN + 2;
+        let line_len = method.0.len() + 1 + target.encoded_len() + 1 + Version::LEN + 2;
         Ok(Self {
             method,
             target,
@@ -479,6 +527,13 @@ impl<'a> Request<'a> {
         &self.headers
     }
 
+    /// Whether the connection persists after this message (RFC 9112 §9.3): not when
+    /// Connection lists `close`; yes in HTTP/1.1; in HTTP/1.0 only with `keep-alive`.
+    /// (A body framed [`BodyFraming::UntilClose`] ends the connection regardless.)
+    pub fn keep_alive(&self) -> bool {
+        self.headers.keep_alive(self.version)
+    }
+
     /// How the body that follows this head is delimited (RFC 9112 §6.3), in the strict
     /// default configuration.
     ///
@@ -502,7 +557,37 @@ impl<'a> Request<'a> {
     }
 
     fn line_len(&self) -> usize {
-        self.method.0.len() + 1 + self.target.s.len() + 1 + Version::LEN + 2
+        self.method.0.len() + 1 + self.target.encoded_len() + 1 + Version::LEN + 2
+    }
+}
+
+impl<'h> Request<'h> {
+    /// Decodes a head in one pass that also copies its fields into `storage`, for
+    /// indexed access without walking the head again (as `httparse` does).
+    ///
+    /// The head's fields are then `storage[..head.headers().len()]`. Offsets in
+    /// [`Request::body_framing`] errors count as in the head's encoding.
+    ///
+    /// # Errors
+    ///
+    /// As [`Packet::decode_with`], and [`Error::TooManyHeaders`] when `storage` is too
+    /// short.
+    ///
+    /// ```
+    /// use iotwire::http::{Config, Header, Request};
+    ///
+    /// let mut storage = [Header::EMPTY; 16];
+    /// let (req, _) = Request::decode_into(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", &Config::new(), &mut storage).unwrap();
+    /// assert_eq!(req.headers().len(), 1);
+    /// assert_eq!(storage[0].name(), "Host");
+    /// ```
+    pub fn decode_into<'a: 'h>(
+        buf: &'a [u8],
+        cx: &Config,
+        storage: &'h mut [Header<'a>],
+    ) -> Result<(Self, usize), Error> {
+        let (line, headers, end) = head::decode_into(buf, cx, RequestLine::parse, storage)?;
+        Ok((Self::from_parts(line.parts(buf), headers), end))
     }
 }
 
@@ -521,7 +606,7 @@ impl<'a> Packet<'a> for Request<'a> {
     fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         out.put(self.method.0.as_bytes());
         out.put_u8(b' ');
-        out.put(self.target.s.as_bytes());
+        self.target.write_to(out);
         out.put_u8(b' ');
         out.put(&self.version.bytes());
         out.put(b"\r\n");

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::head::ResponseDecoder;
+use super::head::{self, ResponseDecoder};
 use super::header::ByteStr;
 use super::{BodyFraming, Config, Error, Header, Headers, Method, Version, chars, framing, scan};
 use crate::error::EncodeError;
@@ -75,7 +75,7 @@ impl Status {
         self.0
     }
 
-    /// `true` for 1xx, which has no body and is followed by another response.
+    /// `true` for 1xx, which has no body; after any but 101 another response follows.
     pub const fn is_informational(self) -> bool {
         self.0 < 200
     }
@@ -281,6 +281,13 @@ impl<'a> Response<'a> {
         &self.headers
     }
 
+    /// Whether the connection persists after this message (RFC 9112 §9.3): not when
+    /// Connection lists `close`; yes in HTTP/1.1; in HTTP/1.0 only with `keep-alive`.
+    /// (A body framed [`BodyFraming::UntilClose`] ends the connection regardless.)
+    pub fn keep_alive(&self) -> bool {
+        self.headers.keep_alive(self.version)
+    }
+
     /// How the body that follows this head is delimited (RFC 9112 §6.3), given the
     /// method of the request it answers.
     ///
@@ -318,6 +325,24 @@ impl<'a> Response<'a> {
             request_method,
             cfg,
         )
+    }
+}
+
+impl<'h> Response<'h> {
+    /// Decodes a head in one pass that also copies its fields into `storage`; see
+    /// [`Request::decode_into`](super::Request::decode_into).
+    ///
+    /// # Errors
+    ///
+    /// As [`Packet::decode_with`], and [`Error::TooManyHeaders`] when `storage` is too
+    /// short.
+    pub fn decode_into<'a: 'h>(
+        buf: &'a [u8],
+        cx: &Config,
+        storage: &'h mut [Header<'a>],
+    ) -> Result<(Self, usize), Error> {
+        let (line, headers, end) = head::decode_into(buf, cx, StatusLine::parse, storage)?;
+        Ok((Self::from_parts(line.parts(buf), headers), end))
     }
 }
 

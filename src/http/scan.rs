@@ -9,82 +9,114 @@ use super::chars;
 
 const BLOCK: usize = 16;
 
-/// Offset of the first byte of `s` that is not `field-vchar / SP / HTAB` (RFC 9110
-/// §5.5), or `s.len()`. On a well-formed line that byte is the CR or LF ending it.
-#[inline]
-pub(crate) fn value_end(s: &[u8]) -> usize {
+const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Each byte's high bit set where that byte of `x` equals `b` (exact per byte: no borrow
+/// crosses bytes).
+#[inline(always)]
+const fn eq_bytes(x: u64, b: u8) -> u64 {
+    let t = x ^ (b as u64 * 0x0101_0101_0101_0101);
+    !(((t & LO7) + LO7) | t) & HI
+}
+
+/// Offset of the first byte of `s` for which `special` holds, or `s.len()`.
+///
+/// Whole 16-byte blocks are tested with a branch-free loop the compiler turns into SIMD
+/// compares and one move-mask (SSE2 is in the x86_64 baseline); `first` finds the byte
+/// inside the block that has one.
+#[inline(always)]
+fn find(
+    s: &[u8],
+    special: impl Fn(u8) -> bool + Copy,
+    first: impl Fn(&[u8; BLOCK]) -> usize,
+) -> usize {
     let mut off = 0;
     let mut rest = s;
     while let Some((block, tail)) = rest.split_first_chunk::<BLOCK>() {
-        let mut special = false;
+        let mut any = false;
         for &b in block {
-            special |= (b < 0x20 && b != b'\t') | (b == 0x7F);
+            any |= special(b);
         }
-        if special {
-            break;
+        if any {
+            return off + first(block);
         }
         off += BLOCK;
         rest = tail;
     }
-    off + rest
-        .iter()
-        .position(|&b| !chars::value_char(b))
-        .unwrap_or(rest.len())
+    off + rest.iter().position(|&b| special(b)).unwrap_or(rest.len())
+}
+
+/// The first byte of a block whose 8-byte halves give SWAR masks `m`.
+#[inline(always)]
+fn first_in_halves(block: &[u8; BLOCK], m: impl Fn(u64) -> u64) -> usize {
+    let (lo, hi) = block.split_at(8);
+    let half = |h: &[u8]| m(u64::from_le_bytes(h.try_into().unwrap_or([0; 8])));
+    match half(lo) {
+        0 => 8 + (half(hi).trailing_zeros() / 8) as usize,
+        x => (x.trailing_zeros() / 8) as usize,
+    }
+}
+
+#[inline(always)]
+fn value_special(b: u8) -> bool {
+    (b < 0x20 && b != b'\t') | (b == 0x7F)
+}
+
+/// SWAR [`value_special`]: high bit of each byte that is a CTL but HTAB, or DEL.
+#[inline(always)]
+fn value_special8(x: u64) -> u64 {
+    // (b & 0x7F) + 0x60 carries into bit 7 iff b & 0x7F >= 0x20; with b's own bit 7
+    // (obs-text) that is "b >= 0x20 or b >= 0x80".
+    let printable = ((x & LO7) + 0x6060_6060_6060_6060) | x;
+    (!printable & HI & !eq_bytes(x, b'\t')) | eq_bytes(x, 0x7F)
+}
+
+/// Offset of the first byte of `s` that is not `field-vchar / SP / HTAB` (RFC 9110
+/// §5.5), or `s.len()`. On a well-formed line that byte is the CR or LF ending it.
+#[inline]
+pub(crate) fn value_end(s: &[u8]) -> usize {
+    find(s, value_special, |block| {
+        first_in_halves(block, value_special8)
+    })
 }
 
 /// Offset of the first byte of `s` that is not a request-target byte (RFC 3986 set, see
 /// [`chars::target_char`]) or is `%`, or `s.len()`.
 #[inline]
 pub(crate) fn target_end(s: &[u8]) -> usize {
-    let mut off = 0;
-    let mut rest = s;
-    while let Some((block, tail)) = rest.split_first_chunk::<BLOCK>() {
-        let mut special = false;
-        for &b in block {
-            // Outside 0x21..=0x7E, or one of the visible bytes RFC 3986 leaves out, or '%'.
-            special |= (b.wrapping_sub(0x21) > 0x7E - 0x21)
-                | (b == b'"')
-                | (b == b'<')
-                | (b == b'>')
-                | (b == b'\\')
-                | (b == b'^')
-                | (b == b'`')
-                | (b == b'{')
-                | (b == b'|')
-                | (b == b'}')
-                | (b == b'#')
-                | (b == b'%');
-        }
-        if special {
-            break;
-        }
-        off += BLOCK;
-        rest = tail;
-    }
-    off + rest
-        .iter()
-        .position(|&b| !chars::target_char(b) || b == b'%')
-        .unwrap_or(rest.len())
+    let special = |b: u8| {
+        // Outside 0x21..=0x7E, or one of the visible bytes RFC 3986 leaves out, or '%'.
+        (b.wrapping_sub(0x21) > 0x7E - 0x21)
+            | (b == b'"')
+            | (b == b'<')
+            | (b == b'>')
+            | (b == b'\\')
+            | (b == b'^')
+            | (b == b'`')
+            | (b == b'{')
+            | (b == b'|')
+            | (b == b'}')
+            | (b == b'#')
+            | (b == b'%')
+    };
+    find(s, special, |block| {
+        block
+            .iter()
+            .position(|&b| !chars::target_char(b) || b == b'%')
+            .unwrap_or(BLOCK)
+    })
 }
 
 /// Offset of the first LF in `s`, or `s.len()`. For already-validated field sections,
 /// whose only CTLs are HTAB, CR and LF.
 #[inline]
 pub(crate) fn lf(s: &[u8]) -> usize {
-    let mut off = 0;
-    let mut rest = s;
-    while let Some((block, tail)) = rest.split_first_chunk::<BLOCK>() {
-        let mut found = false;
-        for &b in block {
-            found |= b == b'\n';
-        }
-        if found {
-            break;
-        }
-        off += BLOCK;
-        rest = tail;
-    }
-    off + rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len())
+    find(
+        s,
+        |b| b == b'\n',
+        |block| first_in_halves(block, |x| eq_bytes(x, b'\n')),
+    )
 }
 
 #[cfg(test)]
@@ -125,6 +157,25 @@ mod tests {
             }
         }
         assert_eq!(target_end(b"/a?b=c&d=[::1]"), 14);
+    }
+
+    #[test]
+    fn swar_masks_are_exact_per_byte() {
+        for b in 0u8..=255 {
+            for i in 0..8 {
+                let mut w = [b'a'; 8];
+                w[i] = b;
+                let x = u64::from_le_bytes(w);
+                let want = if value_special(b) {
+                    0x80u64 << (8 * i)
+                } else {
+                    0
+                };
+                assert_eq!(value_special8(x), want, "byte {b:#04x} at {i}");
+                let want = if b == b'\n' { 0x80u64 << (8 * i) } else { 0 };
+                assert_eq!(eq_bytes(x, b'\n'), want, "byte {b:#04x} at {i}");
+            }
+        }
     }
 
     #[test]

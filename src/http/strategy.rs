@@ -8,11 +8,15 @@ use proptest::prelude::*;
 use super::{Header, Method, Reason, Request, Response, Status, Target, Version};
 
 /// Bytes allowed in a token (RFC 9110 §5.6.2).
-pub(crate) const TCHARS: &str = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+pub(crate) const TCHARS: &str =
+    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 pub(crate) fn token(max: usize) -> impl Strategy<Value = String> {
-    proptest::collection::vec(proptest::sample::select(TCHARS.as_bytes().to_vec()), 1..=max)
-        .prop_map(|v| String::from_utf8(v).unwrap_or_default())
+    proptest::collection::vec(
+        proptest::sample::select(TCHARS.as_bytes().to_vec()),
+        1..=max,
+    )
+    .prop_map(|v| String::from_utf8(v).unwrap_or_default())
 }
 
 /// A field value: field-vchar, SP, HTAB and obs-text, not starting or ending in
@@ -85,19 +89,36 @@ impl OwnedRequest {
 pub(crate) fn request() -> impl Strategy<Value = OwnedRequest> {
     let origin = (token(10), pchars(), proptest::option::of(pchars()))
         .prop_filter("not CONNECT/OPTIONS-only", |(m, _, _)| m != "CONNECT")
-        .prop_map(|(m, p, q)| (m, std::format!("/{p}{}", q.map(|q| std::format!("?{q}")).unwrap_or_default()), false));
+        .prop_map(|(m, p, q)| {
+            (
+                m,
+                std::format!(
+                    "/{p}{}",
+                    q.map(|q| std::format!("?{q}")).unwrap_or_default()
+                ),
+                false,
+            )
+        });
     let absolute = (token(10), pchars())
         .prop_filter("not CONNECT", |(m, _)| m != "CONNECT")
         .prop_map(|(m, p)| (m, std::format!("http://example.com/{p}"), false));
     let asterisk = Just((String::from("OPTIONS"), String::from("*"), false));
-    let authority = (1u16..).prop_map(|port| (String::from("CONNECT"), std::format!("example.com:{port}"), true));
+    let authority = (1u16..).prop_map(|port| {
+        (
+            String::from("CONNECT"),
+            std::format!("example.com:{port}"),
+            true,
+        )
+    });
     let line = prop_oneof![6 => origin, 2 => absolute, 1 => asterisk, 1 => authority];
-    (line, 0u8..=9, fields()).prop_map(|((method, target, authority), minor, fields)| OwnedRequest {
-        method,
-        target,
-        authority,
-        minor,
-        fields,
+    (line, 0u8..=9, fields()).prop_map(|((method, target, authority), minor, fields)| {
+        OwnedRequest {
+            method,
+            target,
+            authority,
+            minor,
+            fields,
+        }
     })
 }
 
@@ -133,10 +154,12 @@ pub(crate) fn response() -> impl Strategy<Value = OwnedResponse> {
         prop_oneof![8 => 0x20u8..=0x7E, 1 => Just(b'\t'), 1 => 0x80u8..=0xFF],
         0..30,
     );
-    (0u8..=9, 100u16..=599, reason, fields()).prop_map(|(minor, status, reason, fields)| OwnedResponse {
-        minor,
-        status,
-        reason,
-        fields,
+    (0u8..=9, 100u16..=599, reason, fields()).prop_map(|(minor, status, reason, fields)| {
+        OwnedResponse {
+            minor,
+            status,
+            reason,
+            fields,
+        }
     })
 }

@@ -1,0 +1,60 @@
+//! Raw bytes into every HTTP decoder, strict and lenient: no panic; whatever decodes
+//! re-encodes to bytes that decode to an equal value; the resumable decoder fed the same
+//! bytes in two pieces agrees with the one-shot decode.
+#![no_main]
+
+use iotwire::http::{Config, Method, Request, RequestDecoder, Response};
+use iotwire::{DecodeError, Packet};
+use libfuzzer_sys::fuzz_target;
+
+fn lenient() -> Config {
+    Config::new()
+        .allow_bare_lf(true)
+        .allow_obs_fold(true)
+        .allow_space_before_colon(true)
+        .allow_space_before_first_header(true)
+        .ignore_invalid_headers(true)
+        .allow_multiple_spaces(true)
+        .allow_missing_reason_space(true)
+        .allow_content_length_list(true)
+        .allow_transfer_encoding_with_content_length(true)
+        .allow_unsafe_target_chars(true)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let (split, bytes) = match data.split_first() {
+        Some((s, rest)) => (*s as usize, rest),
+        None => return,
+    };
+    for cfg in [Config::new(), lenient()] {
+        let one_shot = Request::decode_with(bytes, &cfg);
+        if let Ok((req, n)) = &one_shot {
+            assert!(*n <= bytes.len());
+            let again = req.to_vec();
+            assert_eq!(again.len(), req.encoded_len());
+            // What encode writes, the strict decoder accepts, as the same head.
+            let (back, m) = Request::decode(&again).expect("re-encoded head decodes strictly");
+            assert_eq!((back, m), (*req, again.len()));
+            let _ = req.body_framing_with(&cfg);
+            let mut storage = [iotwire::http::Header::EMPTY; 128];
+            let into = Request::decode_into(bytes, &cfg, &mut storage).map(|(r, n)| (r.to_vec(), n));
+            assert_eq!(into, Ok((again, *n)));
+        }
+        // Streaming equivalence: a prefix then the whole.
+        let cut = split.min(bytes.len());
+        let mut dec = RequestDecoder::new(cfg);
+        match dec.decode(&bytes[..cut]) {
+            Err(e) if e.is_incomplete() => assert_eq!(dec.decode(bytes), one_shot),
+            Err(e) => assert_eq!(one_shot, Err(e)),
+            Ok(v) => assert_eq!(one_shot, Ok(v)),
+        }
+        if let Ok((resp, _)) = Response::decode_with(bytes, &cfg) {
+            let again = resp.to_vec();
+            let (back, _) = Response::decode(&again).expect("re-encoded head decodes strictly");
+            assert_eq!(back, resp);
+            for m in [Method::GET, Method::HEAD, Method::CONNECT] {
+                let _ = resp.body_framing_with(&m, &cfg);
+            }
+        }
+    }
+});
