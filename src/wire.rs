@@ -8,13 +8,11 @@ use crate::packet::Sink;
 /// A forward-only cursor over an input buffer that remembers how far it has read, so
 /// errors can name the offset of the byte at fault.
 #[derive(Debug, Clone, Copy)]
-#[allow(dead_code)] // TODO: until a binary protocol module uses it
 pub(crate) struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
 }
 
-#[allow(dead_code)]
 impl<'a> Reader<'a> {
     /// A cursor at offset `pos` of `buf` (`pos` is clamped to the end).
     pub(crate) const fn at(buf: &'a [u8], pos: usize) -> Self {
@@ -35,13 +33,6 @@ impl<'a> Reader<'a> {
     /// The next byte, not consumed.
     pub(crate) fn peek(&self) -> Option<u8> {
         self.rest().first().copied()
-    }
-
-    /// Consumes `n` bytes.
-    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, _) = self.rest().split_at_checked(n)?;
-        self.pos += n;
-        Some(head)
     }
 
     /// Consumes `N` bytes as an array.
@@ -123,8 +114,8 @@ mod tests {
     #[test]
     fn reader_never_reads_past_the_end() {
         let mut r = Reader::at(b"abc", 0);
-        assert_eq!(r.take(2), Some(&b"ab"[..]));
-        assert_eq!(r.take(2), None);
+        assert_eq!(r.take_array::<2>(), Some(b"ab"));
+        assert_eq!(r.take_array::<2>(), None);
         assert_eq!(r.pos(), 2);
         assert_eq!(r.take_array::<1>(), Some(b"c"));
         assert_eq!(r.take_u8(), None);

@@ -1,4 +1,6 @@
-//! Byte classes of RFC 9110 §5.6 and RFC 3986, as lookup tables.
+//! Byte classes of RFC 9110 §5.6 and RFC 3986, as lookup tables, and line endings.
+
+use super::Error;
 
 macro_rules! table {
     ($pred:ident) => {{
@@ -74,6 +76,19 @@ pub(crate) fn check_token(s: &[u8]) -> Result<(), usize> {
     match token_len(s) {
         n if n == s.len() => Ok(()),
         n => Err(n),
+    }
+}
+
+/// Whether a line ends at `pos`: `Some(end)` past a CRLF (or, with `bare_lf`, an LF),
+/// `None` when another byte is there. A CR not followed by LF (RFC 9112 §2.2), or an LF
+/// without the leniency, is malformed; the buffer ending inside a CRLF is incomplete.
+pub(crate) fn eol(buf: &[u8], pos: usize, bare_lf: bool) -> Result<Option<usize>, Error> {
+    match buf.get(pos..).unwrap_or_default() {
+        [b'\r', b'\n', ..] => Ok(Some(pos + 2)),
+        [b'\n', ..] if bare_lf => Ok(Some(pos + 1)),
+        [] | [b'\r'] => Err(Error::INCOMPLETE),
+        [b'\r' | b'\n', ..] => Err(Error::InvalidLineEnding { at: pos }),
+        _ => Ok(None),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use super::chars::{self, check_token, trim_ows, ws};
+use super::chars::{self, check_token, eol, trim_ows, ws};
 use super::{Config, Error, scan};
 use crate::error::{DecodeError, EncodeError};
 use crate::packet::Sink;
@@ -622,13 +622,11 @@ impl Section {
         cfg: &Config,
         e: Error,
     ) -> Result<Option<usize>, Error> {
+        if let Some(end) = eol(buf, pos, cfg.bare_lf)? {
+            return Ok(Some(end));
+        }
         let line = buf.get(pos..).unwrap_or_default();
         match line {
-            [b'\r', b'\n', ..] => return Ok(Some(pos + 2)),
-            [b'\n', ..] if cfg.bare_lf => return Ok(Some(pos + 1)),
-            [b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
-            [] | [b'\r'] => return Err(Error::INCOMPLETE),
-            [b'\r', ..] => return Err(Error::InvalidLineEnding { at: pos }),
             [b, ..] if ws(*b) => {
                 if self.count > 0 && !cfg.obs_fold {
                     return Err(Error::ObsFold { at: pos });

@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::chars::{self, check_token};
+use super::chars::{self, check_token, eol};
 use super::head::{self, RequestDecoder};
 use super::{BodyFraming, Config, Error, Header, Headers, Version, framing, scan};
 use crate::error::EncodeError;
@@ -312,15 +312,11 @@ impl RequestLine {
     /// Validates the request line at the front of `buf`, after any empty lines (RFC 9112
     /// §2.2), and returns it with the offset just past its line ending.
     pub(crate) fn parse(buf: &[u8], cfg: &Config) -> Result<(Self, usize), Error> {
+        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the
+        // request-line; all of them count toward the head size.
         let mut pos = 0;
-        loop {
-            match buf.get(pos..).unwrap_or_default() {
-                [b'\r', b'\n', ..] => pos += 2,
-                [b'\n', ..] if cfg.bare_lf => pos += 1,
-                [] | [b'\r'] => return Err(Error::INCOMPLETE),
-                [b'\r' | b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
-                _ => break,
-            }
+        while let Some(end) = eol(buf, pos, cfg.bare_lf)? {
+            pos = end;
             if pos > cfg.max_head_len {
                 return Err(Error::HeadTooLarge {
                     max: cfg.max_head_len,
@@ -390,13 +386,12 @@ impl RequestLine {
         // HTTP-version CRLF
         let version = Version::parse(buf.get(pos..).unwrap_or_default(), pos)?;
         pos += Version::LEN;
-        let end = match buf.get(pos..).unwrap_or_default() {
-            [b'\r', b'\n', ..] => pos + 2,
-            [b'\n', ..] if cfg.bare_lf => pos + 1,
-            [] | [b'\r'] => return Err(Error::INCOMPLETE),
-            [b'\r' | b'\n', ..] => return Err(Error::InvalidLineEnding { at: pos }),
-            [b' ' | b'\t', ..] => return Err(Error::InvalidRequestLine { at: pos }),
-            _ => return Err(Error::InvalidVersion { at: pos }),
+        let end = match eol(buf, pos, cfg.bare_lf)? {
+            Some(end) => end,
+            None if buf.get(pos).is_some_and(|&b| chars::ws(b)) => {
+                return Err(Error::InvalidRequestLine { at: pos });
+            }
+            None => return Err(Error::InvalidVersion { at: pos }),
         };
 
         let target = buf.get(t0..t1).unwrap_or_default();

@@ -2,11 +2,13 @@
 
 use core::fmt;
 
+use super::chars::eol;
 use super::head::{self, ResponseDecoder};
 use super::header::ByteStr;
 use super::{BodyFraming, Config, Error, Header, Headers, Method, Version, chars, framing, scan};
 use crate::error::EncodeError;
 use crate::packet::{Packet, Sink};
+use crate::wire::Reader;
 
 /// A status code, 100-599 (RFC 9110 §15). Unregistered codes in that range are valid:
 /// their class (first digit) gives their meaning.
@@ -170,39 +172,37 @@ impl StatusLine {
 
     fn parse_line(buf: &[u8], cfg: &Config) -> Result<(Self, usize), Error> {
         let version = Version::parse(buf, 0)?;
-        let mut pos = Version::LEN;
-        match buf.get(pos) {
+        let mut r = Reader::at(buf, Version::LEN);
+        match r.take_u8() {
             None => return Err(Error::INCOMPLETE),
-            Some(b' ') => pos += 1,
-            Some(_) => return Err(Error::InvalidStatusLine { at: pos }),
+            Some(b' ') => {}
+            Some(_) => return Err(Error::InvalidStatusLine { at: Version::LEN }),
         }
-        pos = cfg.skip_spaces(buf, pos);
-        let s0 = pos;
-        let mut code = 0u16;
-        for at in s0..s0 + 3 {
-            match buf.get(at) {
-                None => return Err(Error::INCOMPLETE),
-                Some(d) if d.is_ascii_digit() => code = code * 10 + u16::from(d - b'0'),
-                Some(_) => return Err(Error::InvalidStatusLine { at }),
+        // status-code = 3DIGIT
+        let mut r = Reader::at(buf, cfg.skip_spaces(buf, r.pos()));
+        let s0 = r.pos();
+        let digits = r.take_while(|b| b.is_ascii_digit());
+        let code = match (digits, r.peek()) {
+            (d, None) if d.len() <= 3 => return Err(Error::INCOMPLETE),
+            ([a, b, c], Some(_)) => [a, b, c]
+                .iter()
+                .fold(0u16, |n, &&d| n * 10 + u16::from(d - b'0')),
+            (d, _) => {
+                return Err(Error::InvalidStatusLine {
+                    at: s0 + d.len().min(3),
+                });
             }
-        }
-        pos = s0 + 3;
-        let status = Status::new(code).map_err(|_| Error::StatusOutOfRange { code, at: s0 })?;
-        match buf.get(pos) {
-            None => return Err(Error::INCOMPLETE),
-            Some(b' ') => pos = cfg.skip_spaces(buf, pos + 1),
-            Some(b'\r' | b'\n') if cfg.missing_reason_space => {}
-            Some(_) => return Err(Error::InvalidStatusLine { at: pos }),
-        }
-        let r0 = pos;
-        let r1 = r0 + scan::value_end(buf.get(r0..).unwrap_or_default());
-        let end = match buf.get(r1..).unwrap_or_default() {
-            [b'\r', b'\n', ..] => r1 + 2,
-            [b'\n', ..] if cfg.bare_lf => r1 + 1,
-            [] | [b'\r'] => return Err(Error::INCOMPLETE),
-            [b'\r' | b'\n', ..] => return Err(Error::InvalidLineEnding { at: r1 }),
-            _ => return Err(Error::InvalidReason { at: r1 }),
         };
+        let status = Status::new(code).map_err(|_| Error::StatusOutOfRange { code, at: s0 })?;
+        let r0 = match r.peek() {
+            None => return Err(Error::INCOMPLETE),
+            Some(b' ') => cfg.skip_spaces(buf, r.pos() + 1),
+            Some(b'\r' | b'\n') if cfg.missing_reason_space => r.pos(),
+            Some(_) => return Err(Error::InvalidStatusLine { at: r.pos() }),
+        };
+        // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )
+        let r1 = r0 + scan::value_end(buf.get(r0..).unwrap_or_default());
+        let end = eol(buf, r1, cfg.bare_lf)?.ok_or(Error::InvalidReason { at: r1 })?;
         Ok((
             Self {
                 version,
