@@ -51,7 +51,7 @@
 //! | `bytes` | no | [`Packet::encode_buf`] into any `bytes::BufMut` (needs `alloc`) |
 //! | `arbitrary` | no | `arbitrary::Arbitrary` for the value types, for structured fuzzing |
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

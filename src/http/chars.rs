@@ -92,6 +92,20 @@ pub(crate) fn eol(buf: &[u8], pos: usize, bare_lf: bool) -> Result<Option<usize>
     }
 }
 
+/// `b` as text when it is ASCII, else `""`: for tokens and request-targets, which
+/// decoding validated as ASCII.
+#[inline]
+#[allow(unsafe_code)]
+pub(crate) fn ascii_str(b: &[u8]) -> &str {
+    if !b.is_ascii() {
+        return "";
+    }
+    // SAFETY: `b` is ASCII (checked just above), and every ASCII byte sequence is valid
+    // UTF-8. `core::str::from_utf8` would check that again, byte by byte, at about a
+    // fifth of the cost of decoding a head (benches/http.rs; see CHANGELOG).
+    unsafe { core::str::from_utf8_unchecked(b) }
+}
+
 /// Number of OWS bytes at the front of `s`.
 pub(crate) fn ows_prefix(s: &[u8]) -> usize {
     s.iter().take_while(|&&b| ws(b)).count()
@@ -144,6 +158,21 @@ mod tests {
         for b in b"azAZ09-._~!$&'()*+,;=:@/?%[]" {
             assert!(target_char(*b), "byte {b:#04x}");
         }
+    }
+
+    #[test]
+    fn ascii_str_is_exact_for_ascii_and_empty_otherwise() {
+        // The one unsafe block of the crate: it must never hand out non-UTF-8.
+        assert_eq!(ascii_str(b"Content-Length"), "Content-Length");
+        assert_eq!(ascii_str(b""), "");
+        for b in 0u8..=255 {
+            let s = [b'a', b, b'z'];
+            match b.is_ascii() {
+                true => assert_eq!(ascii_str(&s).as_bytes(), &s),
+                false => assert_eq!(ascii_str(&s), ""),
+            }
+        }
+        assert_eq!(ascii_str("café".as_bytes()), "");
     }
 
     #[test]

@@ -221,7 +221,7 @@ impl SizeLine {
 
     fn extensions<'a>(&self, buf: &'a [u8]) -> Extensions<'a> {
         let text = buf.get(self.ext.0..self.ext.1).unwrap_or_default();
-        Extensions(core::str::from_utf8(text).unwrap_or_default())
+        Extensions(super::chars::ascii_str(text))
     }
 }
 

@@ -375,6 +375,7 @@ enum IterRepr<'a> {
 
 impl<'a> Iter<'a> {
     /// The next field and the offset of its value from the start of the section.
+    #[inline(always)]
     fn next_at(&mut self) -> Option<(usize, Header<'a>)> {
         match &mut self.inner {
             IterRepr::List { rest, pos } => {
@@ -397,16 +398,14 @@ impl<'a> Iter<'a> {
                 if *canonical {
                     // Every line is `name: value` CRLF: the colon ends the name, the
                     // value starts two bytes later and ends at the CR.
-                    let colon = rest.iter().position(|&b| b == b':').unwrap_or(0);
+                    let colon = scan::colon(rest);
                     let v0 = colon + 2;
                     let cr = v0 + scan::value_end(rest.get(v0..).unwrap_or_default());
                     let name = rest.get(..colon).unwrap_or_default();
                     let value = rest.get(v0..cr).unwrap_or_default();
                     *rest = rest.get(cr + 2..).unwrap_or_default();
                     *pos += cr + 2;
-                    let Ok(name) = core::str::from_utf8(name) else {
-                        continue; // unreachable: a token is ASCII
-                    };
+                    let name = chars::ascii_str(name);
                     return Some((start + v0, Header { name, value }));
                 }
                 // A line ends at LF; obs-fold continuation lines (only ever let in by the
@@ -427,9 +426,7 @@ impl<'a> Iter<'a> {
                 if *revalidate && (check_token(name).is_err() || !valid_folded_value(trimmed)) {
                     continue;
                 }
-                let Ok(name) = core::str::from_utf8(name) else {
-                    continue; // unreachable: a token is ASCII
-                };
+                let name = chars::ascii_str(name);
                 let at = start + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
                 return Some((
                     at,
@@ -462,7 +459,7 @@ fn valid_folded_value(v: &[u8]) -> bool {
 impl<'a> Iterator for Iter<'a> {
     type Item = Header<'a>;
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<Header<'a>> {
         self.next_at().map(|(_, h)| h)
     }
@@ -533,7 +530,7 @@ impl<'a> FieldSink<'a> for Fill<'_, 'a> {
             .get_mut(self.n)
             .ok_or(Error::TooManyHeaders { max, at })?;
         *slot = Header {
-            name: core::str::from_utf8(name).unwrap_or_default(),
+            name: chars::ascii_str(name),
             value,
         };
         self.n += 1;
@@ -844,9 +841,11 @@ mod tests {
         let (_, h) = section(s, &Config::new().allow_obs_fold(true)).unwrap();
         assert_eq!(h.get("a"), Some(&b"x\r\n y"[..]));
         assert_eq!(h.get("b"), Some(&b"2"[..]));
-        let mut out = Vec::new();
-        h.write_to(&mut out);
-        assert_eq!(out, b"A: x   y\r\nB: 2\r\n");
+        let mut out = [0u8; 16];
+        let mut w = crate::wire::SliceWriter::new(&mut out);
+        h.write_to(&mut w);
+        assert_eq!(w.written(), h.encoded_len());
+        assert_eq!(&out, b"A: x   y\r\nB: 2\r\n");
     }
 
     #[test]

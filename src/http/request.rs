@@ -421,7 +421,7 @@ impl RequestLine {
     pub(crate) fn parts<'a>(&self, buf: &'a [u8]) -> (Method<'a>, Target<'a>, Version) {
         let text = |(a, b): (usize, usize)| {
             buf.get(a..b)
-                .and_then(|s| core::str::from_utf8(s).ok())
+                .map(chars::ascii_str)
                 .unwrap_or_default()
         };
         (

@@ -108,6 +108,13 @@ pub(crate) fn target_end(s: &[u8]) -> usize {
     })
 }
 
+/// Offset of the first `:` in `s`, or `s.len()`. For already-validated field lines,
+/// where it ends the name.
+#[inline]
+pub(crate) fn colon(s: &[u8]) -> usize {
+    find(s, |b| b == b':', |block| first_in_halves(block, |x| eq_bytes(x, b':')))
+}
+
 /// Offset of the first LF in `s`, or `s.len()`. For already-validated field sections,
 /// whose only CTLs are HTAB, CR and LF.
 #[inline]
