@@ -107,12 +107,10 @@ impl Connection {
                 }
             };
             if head.expect_continue && framing != BodyFraming::None {
-                self.send(Response::new(
-                    Version::HTTP_11,
-                    Status::CONTINUE,
-                    reason("Continue")?,
-                    &[],
-                ))?;
+                self.send(
+                    Response::new(Version::HTTP_11, Status::CONTINUE, reason("Continue")?, &[])
+                        .map_err(invalid)?,
+                )?;
             }
             let body = match self.read_body(framing) {
                 Ok(body) => body,
@@ -259,12 +257,9 @@ impl Connection {
         if close {
             fields.push(field("Connection", "close")?);
         }
-        self.send(Response::new(
-            Version::HTTP_11,
-            status,
-            reason(why)?,
-            &fields,
-        ))?;
+        self.send(
+            Response::new(Version::HTTP_11, status, reason(why)?, &fields).map_err(invalid)?,
+        )?;
         if !head_only {
             self.stream.write_all(text.as_bytes())?;
         }

@@ -104,7 +104,7 @@ fn http() -> Result<(), Box<dyn std::error::Error>> {
         Status::NO_CONTENT,
         Reason::new(b"No Content")?,
         &fields,
-    );
+    )?;
     let mut rbuf = [0u8; 64];
     show("\nresponse head", &ok, &mut rbuf)?;
 

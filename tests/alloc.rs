@@ -113,7 +113,8 @@ Accept: */*\r\nTransfer-Encoding: chunked\r\nX-Note: caf\xe9\r\n\r\n";
                 Status::OK,
                 Reason::new(b"OK").unwrap(),
                 &headers,
-            );
+            )
+            .unwrap();
             assert_eq!(resp.encode(&mut out).unwrap(), resp.encoded_len());
             let chunk = Chunk::new(b"hello").unwrap();
             assert_eq!(chunk.encode(&mut out).unwrap(), 10);

@@ -32,12 +32,18 @@ fuzz_target!(|data: &[u8]| {
     let streamed_end = loop {
         match dec.decode(&buf) {
             Ok((piece, n)) => {
-                buf.drain(..n);
                 consumed += n;
-                match piece {
-                    Piece::Data(d) => streamed.extend_from_slice(d),
-                    Piece::End { .. } => break Some(consumed),
-                    Piece::Size { .. } => {}
+                let end = match piece {
+                    Piece::Data(d) => {
+                        streamed.extend_from_slice(d);
+                        false
+                    }
+                    Piece::End { .. } => true,
+                    Piece::Size { .. } => false,
+                };
+                buf.drain(..n);
+                if end {
+                    break Some(consumed);
                 }
             }
             Err(e) if e.is_incomplete() && fed < body.len() => {

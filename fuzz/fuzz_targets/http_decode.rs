@@ -32,9 +32,15 @@ fuzz_target!(|data: &[u8]| {
             assert!(*n <= bytes.len());
             let again = req.to_vec();
             assert_eq!(again.len(), req.encoded_len());
-            // What encode writes, the strict decoder accepts, as the same head.
+            // What encode writes, the strict decoder accepts: as the same head when the
+            // input was strictly valid; in strict form (a fixed point of encode) when a
+            // leniency let it in.
             let (back, m) = Request::decode(&again).expect("re-encoded head decodes strictly");
-            assert_eq!((back, m), (*req, again.len()));
+            assert_eq!(m, again.len());
+            if cfg == Config::new() {
+                assert_eq!(back, *req);
+            }
+            assert_eq!(back.to_vec(), again);
             let _ = req.body_framing_with(&cfg);
             let mut storage = [iotwire::http::Header::EMPTY; 128];
             let into = Request::decode_into(bytes, &cfg, &mut storage).map(|(r, n)| (r.to_vec(), n));
@@ -51,7 +57,10 @@ fuzz_target!(|data: &[u8]| {
         if let Ok((resp, _)) = Response::decode_with(bytes, &cfg) {
             let again = resp.to_vec();
             let (back, _) = Response::decode(&again).expect("re-encoded head decodes strictly");
-            assert_eq!(back, resp);
+            if cfg == Config::new() {
+                assert_eq!(back, resp);
+            }
+            assert_eq!(back.to_vec(), again);
             for m in [Method::GET, Method::HEAD, Method::CONNECT] {
                 let _ = resp.body_framing_with(&m, &cfg);
             }

@@ -26,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(n, m);
         assert_eq!(theirs.code, Some(ours.status().code()));
         assert_eq!(theirs.version, Some(ours.version().minor()));
-        assert_eq!(theirs.reason.map(str::as_bytes), std::str::from_utf8(ours.reason().as_bytes()).ok().map(str::as_bytes));
+        // httparse gives an empty reason when the phrase has obs-text.
+        if ours.reason().as_bytes().is_ascii() {
+            assert_eq!(theirs.reason.map(str::as_bytes), Some(ours.reason().as_bytes()));
+        }
         let a: Fields = theirs.headers.iter().map(|h| (h.name.into(), h.value.to_vec())).collect();
         let b: Fields = ours.headers().iter().map(|h| (h.name().into(), h.value().to_vec())).collect();
         assert_eq!(a, b);

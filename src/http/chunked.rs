@@ -2,21 +2,22 @@
 
 use core::fmt;
 
-use super::chars::{tchar, ws};
+use super::chars::{ows_prefix, tchar, ws};
 use super::header::{ByteStr, Section, Validate};
 use super::{Config, Error, Header, Headers};
 use crate::error::{EncodeError, Needed};
 use crate::packet::{Packet, Sink};
 
 /// The chunk extensions of a chunk-size line (RFC 9112 §7.1.1): `;name` or
-/// `;name=value`, values being tokens or quoted-strings. Kept as validated text, walked
-/// by [`Extensions::iter`].
+/// `;name=value`, values being tokens or quoted-strings. Kept as the validated bytes
+/// (a quoted-string may hold obs-text, which need not be UTF-8), walked by
+/// [`Extensions::iter`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Extensions<'a>(&'a str);
+pub struct Extensions<'a>(&'a [u8]);
 
 impl<'a> Extensions<'a> {
     /// No extensions.
-    pub const NONE: Extensions<'static> = Extensions("");
+    pub const NONE: Extensions<'static> = Extensions(b"");
 
     /// Extensions to encode, as they appear after the chunk size: `;name=value;flag`.
     ///
@@ -24,8 +25,8 @@ impl<'a> Extensions<'a> {
     ///
     /// [`EncodeError::InvalidByte`] when `s` is not `*( BWS ";" BWS name [ BWS "=" BWS
     /// value ] )`.
-    pub fn new(s: &'a str) -> Result<Self, EncodeError> {
-        match extensions_end(s.as_bytes(), 0, true) {
+    pub fn new(s: &'a [u8]) -> Result<Self, EncodeError> {
+        match extensions_end(s, 0, true) {
             Ok(_) => Ok(Self(s)),
             Err(e) => Err(EncodeError::InvalidByte {
                 field: "chunk extensions",
@@ -34,8 +35,8 @@ impl<'a> Extensions<'a> {
         }
     }
 
-    /// The text as on the wire.
-    pub const fn as_str(&self) -> &'a str {
+    /// The bytes as on the wire.
+    pub const fn as_bytes(&self) -> &'a [u8] {
         self.0
     }
 
@@ -46,23 +47,24 @@ impl<'a> Extensions<'a> {
 
     /// Each extension's name and raw value (a token, or a quoted-string with its quotes
     /// and escapes).
-    pub fn iter(&self) -> impl Iterator<Item = (&'a str, Option<&'a str>)> + use<'a> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, Option<&'a [u8]>)> + use<'a> {
         let mut rest = self.0;
+        let skip_ws = |s: &'a [u8]| s.get(ows_prefix(s)..).unwrap_or_default();
         core::iter::from_fn(move || {
-            // Skip to just past the next ';' (the text is valid, so there is one).
-            let (_, after) = rest.split_once(';')?;
-            let after = after.trim_start_matches([' ', '\t']);
-            let name_len = after.bytes().position(|b| !tchar(b)).unwrap_or(after.len());
+            // Just past the next ';': the bytes are valid, so it starts the next one.
+            let semi = rest.iter().position(|&b| b == b';')?;
+            let after = skip_ws(rest.get(semi + 1..).unwrap_or_default());
+            let name_len = after.iter().position(|&b| !tchar(b)).unwrap_or(after.len());
             let (name, tail) = after.split_at(name_len);
-            let tail_trim = tail.trim_start_matches([' ', '\t']);
-            let Some(v) = tail_trim.strip_prefix('=') else {
+            let name = super::chars::ascii_str(name);
+            let Some(v) = skip_ws(tail).strip_prefix(b"=") else {
                 rest = tail;
                 return Some((name, None));
             };
-            let v = v.trim_start_matches([' ', '\t']);
-            let v_len = match v.strip_prefix('"') {
-                Some(q) => quoted_len(q.as_bytes()).map_or(v.len(), |n| n + 1),
-                None => v.bytes().position(|b| !tchar(b)).unwrap_or(v.len()),
+            let v = skip_ws(v);
+            let v_len = match v.strip_prefix(b"\"") {
+                Some(q) => quoted_len(q).map_or(v.len(), |n| n + 1),
+                None => v.iter().position(|&b| !tchar(b)).unwrap_or(v.len()),
             };
             let (value, tail) = v.split_at(v_len);
             rest = tail;
@@ -73,14 +75,14 @@ impl<'a> Extensions<'a> {
 
 impl fmt::Debug for Extensions<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.0, f)
+        fmt::Debug::fmt(&ByteStr(self.0), f)
     }
 }
 
 /// Length of a quoted-string's content and closing quote, given what follows the opening
 /// quote (RFC 9110 §5.6.4), or the offset of the byte that breaks it (`Err(None)` when
 /// the input ends first).
-fn quoted_len(s: &[u8]) -> Result<usize, Option<usize>> {
+pub(crate) fn quoted_len(s: &[u8]) -> Result<usize, Option<usize>> {
     let mut i = 0;
     loop {
         match s.get(i) {
@@ -220,8 +222,7 @@ impl SizeLine {
     }
 
     fn extensions<'a>(&self, buf: &'a [u8]) -> Extensions<'a> {
-        let text = buf.get(self.ext.0..self.ext.1).unwrap_or_default();
-        Extensions(super::chars::ascii_str(text))
+        Extensions(buf.get(self.ext.0..self.ext.1).unwrap_or_default())
     }
 }
 
@@ -294,12 +295,16 @@ impl<'a> Chunk<'a> {
     }
 
     /// The last chunk, with trailer fields (RFC 9112 §7.1.2).
-    pub fn last(trailers: &'a [Header<'a>]) -> Self {
-        Self {
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::Empty`] when a field is the [`Header::EMPTY`] placeholder.
+    pub fn last(trailers: &'a [Header<'a>]) -> Result<Self, EncodeError> {
+        Ok(Self {
             data: b"",
             extensions: Extensions::NONE,
-            trailers: Headers::new(trailers),
-        }
+            trailers: Headers::checked(trailers)?,
+        })
     }
 
     /// The same chunk with chunk extensions.
@@ -358,7 +363,7 @@ impl<'a> Chunk<'a> {
 
     fn write_head<S: Sink + ?Sized>(&self, out: &mut S) {
         write_hex(self.data.len() as u64, out);
-        out.put(self.extensions.0.as_bytes());
+        out.put(self.extensions.0);
         out.put(b"\r\n");
     }
 }
@@ -368,12 +373,15 @@ impl<'a> Packet<'a> for Chunk<'a> {
     type Context = Config;
 
     fn decode_with(buf: &'a [u8], cx: &Config) -> Result<(Self, usize), Error> {
+        // RFC 9112 §7.1: every line of the chunked coding ends in CRLF; the bare-LF
+        // leniency (§2.2) is for the start line and header fields only.
+        let cx = &cx.allow_bare_lf(false);
         let line = SizeLine::parse(buf, cx)?;
         let extensions = line.extensions(buf);
         if line.size == 0 {
             let mut section = Section::at(line.end);
             let end = section.parse(buf, cx, &mut Validate)?;
-            let trailers = section.headers(buf);
+            let trailers = section.headers(buf, cx);
             return Ok((
                 Self {
                     data: b"",

@@ -122,12 +122,14 @@ pub enum Error {
         /// Offset of the whitespace.
         at: usize,
     },
-    /// More field lines than [`crate::http::Config::max_headers`].
+    /// More field lines than [`crate::http::Config::max_headers`], or than the caller's
+    /// storage holds (`decode_into`, [`crate::http::Headers::fill`]).
     #[error("more than {max} field lines, at offset {at}")]
     TooManyHeaders {
         /// The limit.
         max: usize,
-        /// Offset of the first field line over the limit.
+        /// Offset of the first field line over the limit (for `Headers::fill`, of that
+        /// field's value).
         at: usize,
     },
     /// The head is longer than [`crate::http::Config::max_head_len`].
@@ -158,8 +160,9 @@ pub enum Error {
         /// Offset of the offending byte.
         at: usize,
     },
-    /// Several Content-Length values that are not all the same, or (strict) a list of
-    /// them (RFC 9110 §8.6, RFC 9112 §6.3 rule 5).
+    /// Content-Length field lines with different values, or (strict) repeated ones
+    /// (RFC 9110 §8.6, RFC 9112 §6.3 rule 5); with the list leniency, a list whose
+    /// values differ. A strict `5, 5` is [`Error::InvalidContentLength`].
     #[error("conflicting Content-Length values at offset {at}")]
     ConflictingContentLength {
         /// Offset of the value that conflicts.
@@ -187,6 +190,17 @@ pub enum Error {
     #[error("Transfer-Encoding in an HTTP/1.0 message, at offset {at}")]
     TransferEncodingInHttp10 {
         /// Offset of the Transfer-Encoding value.
+        at: usize,
+    },
+
+    /// An HTTP/1.1 request without a Host field (RFC 9112 §3.2: a server MUST answer
+    /// 400).
+    #[error("HTTP/1.1 request without Host")]
+    MissingHost,
+    /// A request with more than one Host field (RFC 9112 §3.2: a server MUST answer 400).
+    #[error("more than one Host field, the second at offset {at}")]
+    DuplicateHost {
+        /// Offset of the second Host value.
         at: usize,
     },
 
@@ -232,7 +246,7 @@ impl Error {
     fn at_mut(&mut self) -> Option<&mut usize> {
         use Error::*;
         match self {
-            Incomplete(_) | HeadTooLarge { .. } => None,
+            Incomplete(_) | HeadTooLarge { .. } | MissingHost => None,
             InvalidMethod { at }
             | InvalidTarget { at }
             | TargetForm { at }
@@ -261,7 +275,8 @@ impl Error {
             | InvalidChunkSize { at }
             | ChunkSizeOverflow { at }
             | InvalidChunkExtension { at }
-            | MissingChunkDataEnd { at } => Some(at),
+            | MissingChunkDataEnd { at }
+            | DuplicateHost { at } => Some(at),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Message body length (RFC 9112 §6.3).
 
-use super::chars::{ows_prefix, tchar, trim_ows};
+use super::chars::tchar;
 use super::{Config, Error, Headers, Method, Status, Version};
+use crate::error::EncodeError;
 
 /// How the body that follows a head is delimited (RFC 9112 §6.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,8 +21,48 @@ pub enum BodyFraming {
     Tunnel,
 }
 
+/// Checks that a head to encode frames its body the way the strict decoder accepts:
+/// valid Content-Length and Transfer-Encoding values, no Transfer-Encoding in HTTP/1.0
+/// (RFC 9112 §6.1), and in a request, chunked last and never with Content-Length (§6.2,
+/// §6.3). A sender MUST NOT generate what these reject.
+pub(crate) fn check_encodable(
+    headers: &Headers<'_>,
+    version: Version,
+    request: bool,
+) -> Result<(), EncodeError> {
+    let err = |e: Error| {
+        EncodeError::Inconsistent(match e {
+            Error::TransferEncodingWithContentLength { .. } => {
+                "Transfer-Encoding with Content-Length in a request"
+            }
+            Error::InvalidContentLength { .. } => "Content-Length is not 1*DIGIT",
+            Error::ConflictingContentLength { .. } => "more than one Content-Length",
+            Error::ChunkedNotFinal { .. } => {
+                "chunked is not the final transfer coding of a request"
+            }
+            Error::ChunkedTwice { .. } => "chunked applied more than once",
+            Error::TransferEncodingInHttp10 { .. } => "Transfer-Encoding in an HTTP/1.0 message",
+            _ => "invalid Transfer-Encoding",
+        })
+    };
+    match request {
+        true => request_framing(headers, version, &Config::new())
+            .map(|_| ())
+            .map_err(err),
+        false => {
+            let f = Fields::scan(headers, &Config::new()).map_err(err)?;
+            match f.te {
+                Some(te) if !version.is_http11_or_later() => {
+                    Err(err(Error::TransferEncodingInHttp10 { at: te.at }))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
 /// RFC 9112 §6.3 for a request.
-pub(crate) fn request(
+pub(crate) fn request_framing(
     headers: &Headers<'_>,
     version: Version,
     cfg: &Config,
@@ -112,9 +153,9 @@ impl Te {
         let mut any = false;
         let mut off = 0;
         for element in v.split(|&b| b == b',') {
-            let e_at = at + off + ows_prefix(element);
+            let e_at = at + off + space_prefix(element);
             off += element.len() + 1;
-            let element = trim_ows(element);
+            let element = trim_space(element);
             if element.is_empty() {
                 continue; // RFC 9110 §5.6.1: empty list elements are ignored
             }
@@ -124,12 +165,14 @@ impl Te {
                 .position(|&b| !tchar(b))
                 .unwrap_or(element.len());
             let (name, params) = element.split_at(name_len);
-            if name.is_empty() || !valid_params(params) {
+            let chunked = name.eq_ignore_ascii_case(b"chunked");
+            // RFC 9112 §7.1: chunked defines no parameters; their presence SHOULD be
+            // treated as an error.
+            if name.is_empty() || !valid_params(params) || (chunked && !params.is_empty()) {
                 return Err(Error::InvalidTransferEncoding {
                     at: e_at + name_len,
                 });
             }
-            let chunked = name.eq_ignore_ascii_case(b"chunked");
             if chunked && te.chunked_seen {
                 // §6.1: a sender MUST NOT apply chunked more than once.
                 return Err(Error::ChunkedTwice { at: e_at });
@@ -181,26 +224,48 @@ impl Fields {
     }
 }
 
-/// `*( OWS ";" OWS token "=" token )` (RFC 9110 §5.6.6): the parameters of a transfer
-/// coding. No registered coding takes a quoted-string parameter.
+/// `*( OWS ";" OWS token "=" ( token / quoted-string ) )` (RFC 9110 §5.6.6): the
+/// parameters of a transfer coding.
 fn valid_params(mut p: &[u8]) -> bool {
     loop {
-        p = p.get(ows_prefix(p)..).unwrap_or_default();
+        p = p.get(space_prefix(p)..).unwrap_or_default();
         let Some(rest) = p.strip_prefix(b";") else {
             return p.is_empty();
         };
-        let rest = rest.get(ows_prefix(rest)..).unwrap_or_default();
+        let rest = rest.get(space_prefix(rest)..).unwrap_or_default();
         let n = rest.iter().position(|&b| !tchar(b)).unwrap_or(rest.len());
         if n == 0 || rest.get(n) != Some(&b'=') {
             return false;
         }
         let rest = rest.get(n + 1..).unwrap_or_default();
-        let v = rest.iter().position(|&b| !tchar(b)).unwrap_or(rest.len());
+        let v = match rest.strip_prefix(b"\"") {
+            Some(q) => match super::chunked::quoted_len(q) {
+                Ok(len) => len + 1,
+                Err(_) => return false,
+            },
+            None => rest.iter().position(|&b| !tchar(b)).unwrap_or(rest.len()),
+        };
         if v == 0 {
             return false;
         }
         p = rest.get(v..).unwrap_or_default();
     }
+}
+
+/// Whitespace in a list value: OWS, and the line breaks of an obs-fold that a lenient
+/// decode let in (RFC 9112 §5.2: a fold reads as SP).
+const fn list_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+fn space_prefix(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| list_space(b)).count()
+}
+
+fn trim_space(s: &[u8]) -> &[u8] {
+    let s = s.get(space_prefix(s)..).unwrap_or_default();
+    let end = s.iter().rposition(|&b| !list_space(b)).map_or(0, |i| i + 1);
+    s.get(..end).unwrap_or_default()
 }
 
 /// The value of one Content-Length field: `1*DIGIT` (RFC 9110 §8.6), or with the
@@ -212,9 +277,9 @@ fn content_length(v: &[u8], at: usize, cfg: &Config) -> Result<u64, Error> {
     let mut value = None;
     let mut off = 0;
     for element in v.split(|&b| b == b',') {
-        let e_at = at + off + ows_prefix(element);
+        let e_at = at + off + space_prefix(element);
         off += element.len() + 1;
-        let n = parse_decimal(trim_ows(element))
+        let n = parse_decimal(trim_space(element))
             .map_err(|i| Error::InvalidContentLength { at: e_at + i })?;
         match value {
             Some(prev) if prev != n => return Err(Error::ConflictingContentLength { at: e_at }),

@@ -83,7 +83,7 @@ impl<'a> Arbitrary<'a> for Header<'a> {
 
 impl<'a> Arbitrary<'a> for Extensions<'a> {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
-        let s: &'a str = u.arbitrary()?;
+        let s: &'a [u8] = u.arbitrary()?;
         Ok(Extensions::new(s).unwrap_or(Extensions::NONE))
     }
 }

@@ -141,7 +141,7 @@ impl RequestDecoder {
             self.progress
                 .run(buf, &self.cfg, RequestLine::parse, &mut Validate)?;
         Ok((
-            Request::from_parts(line.parts(buf), section.headers(buf)),
+            Request::from_parts(line.parts(buf), section.headers(buf, &self.cfg)),
             end,
         ))
     }
@@ -179,7 +179,7 @@ impl ResponseDecoder {
             self.progress
                 .run(buf, &self.cfg, StatusLine::parse, &mut Validate)?;
         Ok((
-            Response::from_parts(line.parts(buf), section.headers(buf)),
+            Response::from_parts(line.parts(buf), section.headers(buf, &self.cfg)),
             end,
         ))
     }

@@ -77,17 +77,10 @@ impl<'a> Header<'a> {
     pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         out.put(self.name.as_bytes());
         out.put(b": ");
-        out.put(self.value);
-        out.put(b"\r\n");
-    }
-
-    /// As `write_to`, for a decoded value that may hold obs-fold line breaks, which RFC
-    /// 9112 §5.2 says to replace with SP.
-    fn write_unfolded<S: Sink + ?Sized>(&self, out: &mut S) {
-        out.put(self.name.as_bytes());
-        out.put(b": ");
+        // A value decoded with the obs-fold leniency keeps its line breaks; RFC 9112
+        // §5.2 says to replace them with SP, and encode must not emit a fold.
         let mut v = self.value;
-        while let Some(i) = v.iter().position(|&b| b == b'\r' || b == b'\n') {
+        while let Some(i) = Some(scan::value_end(v)).filter(|&i| i < v.len()) {
             let (clean, rest) = v.split_at(i);
             out.put(clean);
             out.put_u8(b' ');
@@ -170,14 +163,15 @@ pub struct Headers<'a> {
 
 #[derive(Clone, Copy)]
 enum Repr<'a> {
-    /// Validated field lines, each ending in LF; `revalidate` when decoding skipped
-    /// invalid lines, so iterating must skip them too; `canonical` when every line is
-    /// `name: value` CRLF, as encode writes it.
+    /// Validated field lines, each ending in LF. `canonical` when every line is `name:
+    /// value` CRLF, as encode writes it; otherwise iterating reads each line again with
+    /// the very function and leniencies decoding used (`lines`), skipping the lines
+    /// decoding skipped.
     Raw {
         block: &'a [u8],
         count: usize,
-        revalidate: bool,
         canonical: bool,
+        lines: Lines,
     },
     List(&'a [Header<'a>]),
 }
@@ -189,11 +183,27 @@ impl<'a> Headers<'a> {
         offset: 0,
     };
 
-    /// A section to encode, from fields built with [`Header::new`].
-    pub const fn new(fields: &'a [Header<'a>]) -> Self {
+    /// A section of fields decoded into storage by `decode_into`, or checked by
+    /// [`Headers::checked`].
+    pub(crate) const fn new(fields: &'a [Header<'a>]) -> Self {
         Self {
             repr: Repr::List(fields),
             offset: 0,
+        }
+    }
+
+    /// A section to encode, from fields built with [`Header::new`] or decoded.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::Empty`] when a field is the [`Header::EMPTY`] placeholder, which is
+    /// not a valid field.
+    pub fn checked(fields: &'a [Header<'a>]) -> Result<Self, EncodeError> {
+        match fields.iter().any(|h| h.name.is_empty()) {
+            true => Err(EncodeError::Empty {
+                field: "field name",
+            }),
+            false => Ok(Self::new(fields)),
         }
     }
 
@@ -207,7 +217,7 @@ impl<'a> Headers<'a> {
         match self.repr {
             Repr::Raw {
                 count,
-                revalidate: false,
+                lines: Lines { skipped: false, .. },
                 ..
             } => count,
             Repr::Raw { .. } => self.iter().count(),
@@ -226,14 +236,14 @@ impl<'a> Headers<'a> {
             inner: match self.repr {
                 Repr::Raw {
                     block,
-                    revalidate,
                     canonical,
+                    lines,
                     ..
                 } => IterRepr::Raw {
-                    rest: block,
+                    block,
                     pos: 0,
-                    revalidate,
                     canonical,
+                    cfg: lines.config(),
                 },
                 Repr::List(l) => IterRepr::List { rest: l, pos: 0 },
             },
@@ -319,7 +329,7 @@ impl<'a> Headers<'a> {
                 canonical: true,
                 ..
             } => out.put(block),
-            Repr::Raw { .. } => self.iter().for_each(|h| h.write_unfolded(out)),
+            Repr::Raw { .. } => self.iter().for_each(|h| h.write_to(out)),
             Repr::List(list) => list.iter().for_each(|h| h.write_to(out)),
         }
     }
@@ -362,10 +372,10 @@ pub struct Iter<'a> {
 #[derive(Debug, Clone)]
 enum IterRepr<'a> {
     Raw {
-        rest: &'a [u8],
+        block: &'a [u8],
         pos: usize,
-        revalidate: bool,
         canonical: bool,
+        cfg: Config,
     },
     List {
         rest: &'a [Header<'a>],
@@ -386,11 +396,12 @@ impl<'a> Iter<'a> {
                 Some((at, *h))
             }
             IterRepr::Raw {
-                rest,
+                block,
                 pos,
-                revalidate,
                 canonical,
+                cfg,
             } => loop {
+                let rest = block.get(*pos..).unwrap_or_default();
                 if rest.is_empty() {
                     return None;
                 }
@@ -401,59 +412,26 @@ impl<'a> Iter<'a> {
                     let colon = scan::colon(rest);
                     let v0 = colon + 2;
                     let cr = v0 + scan::value_end(rest.get(v0..).unwrap_or_default());
-                    let name = rest.get(..colon).unwrap_or_default();
-                    let value = rest.get(v0..cr).unwrap_or_default();
-                    *rest = rest.get(cr + 2..).unwrap_or_default();
                     *pos += cr + 2;
-                    let name = chars::ascii_str(name);
+                    let name = chars::ascii_str(rest.get(..colon).unwrap_or_default());
+                    let value = rest.get(v0..cr).unwrap_or_default();
                     return Some((start + v0, Header { name, value }));
                 }
-                // A line ends at LF; obs-fold continuation lines (only ever let in by the
-                // leniency) start with whitespace and belong to it.
-                let mut end = scan::lf(rest) + 1;
-                while rest.get(end).is_some_and(|&b| ws(b)) {
-                    end += scan::lf(rest.get(end..).unwrap_or_default()) + 1;
+                // Read the line exactly as decoding did; a line that fails was skipped
+                // by decoding (with its continuation lines, which fail too).
+                match field_line(block, start, cfg, true) {
+                    Ok(line) => {
+                        *pos = line.end;
+                        let name =
+                            chars::ascii_str(block.get(start..line.name_end).unwrap_or_default());
+                        let value = block.get(line.value.0..line.value.1).unwrap_or_default();
+                        return Some((line.value.0, Header { name, value }));
+                    }
+                    Err(_) => *pos = start + scan::lf(rest) + 1,
                 }
-                let (line, tail) = rest.split_at_checked(end).unwrap_or((rest, &[]));
-                *rest = tail;
-                *pos += line.len();
-                let line = line.strip_suffix(b"\n").unwrap_or(line);
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let colon = line.iter().position(|&b| b == b':').unwrap_or(line.len());
-                let (name, value) = line.split_at(colon);
-                let trimmed = trim_ows(value.get(1..).unwrap_or_default());
-                let name = trim_ows(name);
-                if *revalidate && (check_token(name).is_err() || !valid_folded_value(trimmed)) {
-                    continue;
-                }
-                let name = chars::ascii_str(name);
-                let at = start + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
-                return Some((
-                    at,
-                    Header {
-                        name,
-                        value: trimmed,
-                    },
-                ));
             },
         }
     }
-}
-
-/// A value as a lenient decode may have let it in: value bytes, or obs-fold CRLF + WS.
-fn valid_folded_value(v: &[u8]) -> bool {
-    let mut it = v.iter().peekable();
-    while let Some(&b) = it.next() {
-        let ok = match b {
-            b'\r' => it.next() == Some(&b'\n') && it.peek().is_some_and(|b| ws(**b)),
-            b'\n' => it.peek().is_some_and(|b| ws(**b)),
-            _ => chars::value_char(b),
-        };
-        if !ok {
-            return false;
-        }
-    }
-    true
 }
 
 impl<'a> Iterator for Iter<'a> {
@@ -466,6 +444,26 @@ impl<'a> Iterator for Iter<'a> {
 }
 
 impl core::iter::FusedIterator for Iter<'_> {}
+
+/// The leniencies that decide how a decoded field line reads, kept with a decoded
+/// section so iterating reads it as decoding did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lines {
+    bare_lf: bool,
+    obs_fold: bool,
+    space_before_colon: bool,
+    /// Decoding skipped invalid lines.
+    skipped: bool,
+}
+
+impl Lines {
+    fn config(self) -> Config {
+        Config::new()
+            .allow_bare_lf(self.bare_lf)
+            .allow_obs_fold(self.obs_fold)
+            .allow_space_before_colon(self.space_before_colon)
+    }
+}
 
 /// Where the validation of a field section stands, so a partial section can be resumed
 /// from its last complete line.
@@ -501,7 +499,8 @@ struct Line {
 
 /// What decoding does with each valid field line besides validating it.
 pub(crate) trait FieldSink<'a> {
-    /// A field line at `at`; `name` is a validated token, `value` a trimmed value.
+    /// A field line starting at `at`; `name` is a validated token, `value` a trimmed
+    /// value.
     fn push(&mut self, at: usize, name: &'a [u8], value: &'a [u8]) -> Result<(), Error>;
 }
 
@@ -549,14 +548,19 @@ impl Section {
         }
     }
 
-    /// The validated lines as a [`Headers`].
-    pub(crate) fn headers<'a>(&self, buf: &'a [u8]) -> Headers<'a> {
+    /// The validated lines as a [`Headers`]; `cfg` is the one they were validated with.
+    pub(crate) fn headers<'a>(&self, buf: &'a [u8], cfg: &Config) -> Headers<'a> {
         Headers {
             repr: Repr::Raw {
                 block: buf.get(self.start..self.pos).unwrap_or_default(),
                 count: self.count,
-                revalidate: self.skipped,
                 canonical: self.canonical && !self.skipped,
+                lines: Lines {
+                    bare_lf: cfg.bare_lf,
+                    obs_fold: cfg.obs_fold,
+                    space_before_colon: cfg.space_before_colon,
+                    skipped: self.skipped,
+                },
             },
             offset: self.start,
         }
@@ -580,7 +584,7 @@ impl Section {
                     max: cfg.max_head_len,
                 });
             }
-            let line = match field_line(buf, pos, cfg) {
+            let line = match field_line(buf, pos, cfg, false) {
                 Ok(line) => line,
                 Err(e) => match self.not_a_field(buf, pos, cfg, e)? {
                     Some(end) => return Ok(end),
@@ -602,7 +606,7 @@ impl Section {
             }
             let name = buf.get(pos..line.name_end).unwrap_or_default();
             let value = buf.get(line.value.0..line.value.1).unwrap_or_default();
-            sink.push(line.value.0, name, value)?;
+            sink.push(pos, name, value)?;
             self.canonical &= line.canonical;
             self.pos = line.end;
         }
@@ -691,9 +695,10 @@ fn line_end(buf: &[u8], pos: usize, cfg: &Config) -> Result<usize, Error> {
 
 /// Validates one field line at `pos` and says where its parts are, obs-fold
 /// continuation lines included when the leniency allows them. Any line that is not a
-/// valid field line (the empty line included) is an error here.
+/// valid field line (the empty line included) is an error here. `complete` says `buf`
+/// ends where the section does, so a line ending at its end has no continuation.
 #[inline(always)]
-fn field_line(buf: &[u8], pos: usize, cfg: &Config) -> Result<Line, Error> {
+fn field_line(buf: &[u8], pos: usize, cfg: &Config, complete: bool) -> Result<Line, Error> {
     let line = buf.get(pos..).unwrap_or_default();
     let n = chars::token_len(line);
     let name_end = pos + n;
@@ -724,19 +729,34 @@ fn field_line(buf: &[u8], pos: usize, cfg: &Config) -> Result<Line, Error> {
         // known not to be whitespace.
         if cfg.obs_fold {
             match buf.get(end) {
-                None => return Err(Error::INCOMPLETE),
+                None if !complete => return Err(Error::INCOMPLETE),
                 Some(&b) if ws(b) => {
                     v = end;
                     continue;
                 }
-                Some(_) => {}
+                _ => {}
             }
         }
-        let mut v1 = e;
-        while v1 > v0 && buf.get(v1 - 1).is_some_and(|&b| ws(b)) {
+        let folded = v != v0;
+        // Trim OWS, and the line breaks of folds at either end (RFC 9112 §5.2: a fold
+        // is whitespace), from the value.
+        let (mut v0, mut v1) = (v0, e);
+        if folded {
+            while v0 < v1
+                && buf
+                    .get(v0)
+                    .is_some_and(|&b| ws(b) || b == b'\r' || b == b'\n')
+            {
+                v0 += 1;
+            }
+        }
+        while v1 > v0
+            && buf
+                .get(v1 - 1)
+                .is_some_and(|&b| ws(b) || b == b'\r' || b == b'\n')
+        {
             v1 -= 1;
         }
-        let folded = v != v0;
         return Ok(Line {
             name_end,
             value: (v0, v1),
@@ -787,7 +807,7 @@ mod tests {
     fn section<'a>(s: &'a [u8], cfg: &Config) -> Result<(usize, Headers<'a>), Error> {
         let mut sec = Section::at(0);
         let end = sec.parse(s, cfg, &mut Validate)?;
-        Ok((end, sec.headers(s)))
+        Ok((end, sec.headers(s, cfg)))
     }
 
     #[test]

@@ -258,11 +258,35 @@ fn classify(t: &[u8], connect: bool) -> Result<TargetForm, usize> {
                 .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
                 .unwrap_or(t.len());
             match t.get(n) {
-                Some(b':') => Ok(TargetForm::Absolute),
+                Some(b':') => no_userinfo(t, n).map(|()| TargetForm::Absolute),
                 _ => Err(n),
             }
         }
         _ => Err(0),
+    }
+}
+
+/// An `http` or `https` absolute-form target whose scheme ends at `colon` must not carry
+/// userinfo (RFC 9110 §4.2.4: a recipient SHOULD treat it as an error): the offset of
+/// its `@` if it does.
+fn no_userinfo(t: &[u8], colon: usize) -> Result<(), usize> {
+    let scheme = t.get(..colon).unwrap_or_default();
+    if !scheme.eq_ignore_ascii_case(b"http") && !scheme.eq_ignore_ascii_case(b"https") {
+        return Ok(());
+    }
+    let Some(authority) = t.get(colon + 1..).and_then(|r| r.strip_prefix(b"//")) else {
+        return Ok(());
+    };
+    let end = authority
+        .iter()
+        .position(|&b| b == b'/' || b == b'?')
+        .unwrap_or(authority.len());
+    match authority
+        .get(..end)
+        .and_then(|a| a.iter().position(|&b| b == b'@'))
+    {
+        Some(at) => Err(colon + 3 + at),
+        None => Ok(()),
     }
 }
 
@@ -419,11 +443,7 @@ impl RequestLine {
 
     /// The borrowed parts, from the buffer the line was validated in.
     pub(crate) fn parts<'a>(&self, buf: &'a [u8]) -> (Method<'a>, Target<'a>, Version) {
-        let text = |(a, b): (usize, usize)| {
-            buf.get(a..b)
-                .map(chars::ascii_str)
-                .unwrap_or_default()
-        };
+        let text = |(a, b): (usize, usize)| buf.get(a..b).map(chars::ascii_str).unwrap_or_default();
         (
             Method(text(self.method)),
             Target {
@@ -453,9 +473,12 @@ impl<'a> Request<'a> {
     ///
     /// # Errors
     ///
-    /// [`EncodeError::Inconsistent`] when the target's form does not go with the method:
-    /// CONNECT needs an authority-form target and only CONNECT may have one; only
-    /// OPTIONS may have `*` (RFC 9112 §3.2.3, §3.2.4).
+    /// [`EncodeError::Inconsistent`] when the target's form does not go with the method
+    /// (CONNECT needs an authority-form target and only CONNECT may have one; only
+    /// OPTIONS may have `*`: RFC 9112 §3.2.3, §3.2.4), or when the fields frame the body
+    /// in a way RFC 9112 §6 forbids a sender to (Transfer-Encoding with Content-Length,
+    /// chunked not last, a Content-Length that is not one number, Transfer-Encoding in
+    /// HTTP/1.0); [`EncodeError::Empty`] for a [`Header::EMPTY`] placeholder.
     pub fn new(
         method: Method<'a>,
         target: Target<'a>,
@@ -482,11 +505,13 @@ impl<'a> Request<'a> {
             _ => {}
         }
         let line_len = method.0.len() + 1 + target.encoded_len() + 1 + Version::LEN + 2;
+        let headers = Headers::checked(headers)?.at_offset(line_len);
+        framing::check_encodable(&headers, version, true)?;
         Ok(Self {
             method,
             target,
             version,
-            headers: Headers::new(headers).at_offset(line_len),
+            headers,
         })
     }
 
@@ -524,9 +549,30 @@ impl<'a> Request<'a> {
 
     /// Whether the connection persists after this message (RFC 9112 §9.3): not when
     /// Connection lists `close`; yes in HTTP/1.1; in HTTP/1.0 only with `keep-alive`.
-    /// (A body framed [`BodyFraming::UntilClose`] ends the connection regardless.)
+    /// A request framed with [`Config::allow_transfer_encoding_with_content_length`]
+    /// must still close the connection (RFC 9112 §6.1), whatever this says.
     pub fn keep_alive(&self) -> bool {
         self.headers.keep_alive(self.version)
+    }
+
+    /// The Host field's value, which a server MUST check (RFC 9112 §3.2): exactly one
+    /// in HTTP/1.1 (`Ok(Some(..))`), at most one in HTTP/1.0 (`Ok(None)` when absent).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingHost`] for HTTP/1.1 without Host, [`Error::DuplicateHost`] for
+    /// more than one; a server answers both with 400.
+    pub fn host(&self) -> Result<Option<&'a [u8]>, Error> {
+        let mut hosts = self.headers.iter_at().filter(|(_, h)| h.is("host"));
+        let first = hosts.next();
+        if let Some((at, _)) = hosts.next() {
+            return Err(Error::DuplicateHost { at });
+        }
+        match first {
+            Some((_, h)) => Ok(Some(h.value())),
+            None if self.version.is_http11_or_later() => Err(Error::MissingHost),
+            None => Ok(None),
+        }
     }
 
     /// How the body that follows this head is delimited (RFC 9112 §6.3), in the strict
@@ -548,7 +594,7 @@ impl<'a> Request<'a> {
     ///
     /// As [`Request::body_framing`].
     pub fn body_framing_with(&self, cfg: &Config) -> Result<BodyFraming, Error> {
-        framing::request(&self.headers, self.version, cfg)
+        framing::request_framing(&self.headers, self.version, cfg)
     }
 
     fn line_len(&self) -> usize {

@@ -234,19 +234,28 @@ pub struct Response<'a> {
 
 impl<'a> Response<'a> {
     /// A response head to encode.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::Inconsistent`] when the fields frame the body in a way RFC 9112 §6
+    /// forbids a sender to (a Content-Length that is not one number, an invalid
+    /// Transfer-Encoding, Transfer-Encoding in HTTP/1.0); [`EncodeError::Empty`] for a
+    /// [`Header::EMPTY`] placeholder.
     pub fn new(
         version: Version,
         status: Status,
         reason: Reason<'a>,
         headers: &'a [Header<'a>],
-    ) -> Self {
+    ) -> Result<Self, EncodeError> {
         let line_len = Version::LEN + 5 + reason.0.len() + 2;
-        Self {
+        let headers = Headers::checked(headers)?.at_offset(line_len);
+        framing::check_encodable(&headers, version, false)?;
+        Ok(Self {
             version,
             status,
             reason,
-            headers: Headers::new(headers).at_offset(line_len),
-        }
+            headers,
+        })
     }
 
     pub(crate) const fn from_parts(
@@ -283,7 +292,7 @@ impl<'a> Response<'a> {
 
     /// Whether the connection persists after this message (RFC 9112 §9.3): not when
     /// Connection lists `close`; yes in HTTP/1.1; in HTTP/1.0 only with `keep-alive`.
-    /// (A body framed [`BodyFraming::UntilClose`] ends the connection regardless.)
+    /// A body framed [`BodyFraming::UntilClose`] ends the connection regardless.
     pub fn keep_alive(&self) -> bool {
         self.headers.keep_alive(self.version)
     }

@@ -112,7 +112,11 @@ pub(crate) fn target_end(s: &[u8]) -> usize {
 /// where it ends the name.
 #[inline]
 pub(crate) fn colon(s: &[u8]) -> usize {
-    find(s, |b| b == b':', |block| first_in_halves(block, |x| eq_bytes(x, b':')))
+    find(
+        s,
+        |b| b == b':',
+        |block| first_in_halves(block, |x| eq_bytes(x, b':')),
+    )
 }
 
 /// Offset of the first LF in `s`, or `s.len()`. For already-validated field sections,

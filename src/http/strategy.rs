@@ -39,8 +39,16 @@ pub(crate) fn field_value() -> impl Strategy<Value = Vec<u8>> {
     })
 }
 
+/// Field lines; framing fields (Content-Length, Transfer-Encoding) are left to the
+/// tests that are about them, as random values would frame the body invalidly.
 pub(crate) fn fields() -> impl Strategy<Value = Vec<(String, Vec<u8>)>> {
-    proptest::collection::vec((token(24), field_value()), 0..12)
+    proptest::collection::vec((token(24), field_value()), 0..12).prop_map(|mut v| {
+        v.retain(|(n, _)| {
+            !n.eq_ignore_ascii_case("content-length")
+                && !n.eq_ignore_ascii_case("transfer-encoding")
+        });
+        v
+    })
 }
 
 fn pchars() -> impl Strategy<Value = String> {
@@ -146,6 +154,7 @@ impl OwnedResponse {
             Reason::new(&self.reason).expect("valid reason"),
             headers,
         )
+        .expect("valid framing")
     }
 }
 

@@ -379,7 +379,7 @@ fn encode_chunked(pieces: &[&[u8]], out: &mut Vec<u8>) -> Result<(), String> {
         chunk.encode(&mut out[start..]).map_err(err)?;
     }
     let trailers = [Header::new("X-Iotwire-Trailer", b"done").map_err(err)?];
-    let last = Chunk::last(&trailers);
+    let last = Chunk::last(&trailers).map_err(err)?;
     let start = out.len();
     out.resize(start + last.encoded_len(), 0);
     last.encode(&mut out[start..]).map_err(err)?;
