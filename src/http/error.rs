@@ -88,13 +88,14 @@ pub enum Error {
         /// Offset of the offending byte.
         at: usize,
     },
-    /// Whitespace between a field name and its colon (RFC 9112 §5.1: MUST reject).
+    /// Whitespace after a field name, where its colon must come (RFC 9112 §5.1: no
+    /// whitespace is allowed between the field name and colon; a server MUST reject).
     #[error("whitespace before the colon of a field line at offset {at}")]
     SpaceBeforeColon {
         /// Offset of the first whitespace byte.
         at: usize,
     },
-    /// A field line without a colon (RFC 9112 §5.1).
+    /// A field line that ends right after its name, without a colon (RFC 9112 §5.1).
     #[error("field line without a colon, at offset {at}")]
     MissingColon {
         /// Offset of the end of the line.

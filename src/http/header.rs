@@ -774,28 +774,27 @@ fn field_line(buf: &[u8], pos: usize, cfg: &Config, complete: bool) -> Result<Li
 /// The name at `pos` stopped after `n` token bytes at something other than a colon:
 /// classify what is wrong, or (with the leniency) step over whitespace before the colon.
 /// Returns the offset just past the colon.
+///
+/// The classification looks at no byte past the one that proves the line malformed, so
+/// a prefix of a head is rejected with the very error the whole head gets.
 #[cold]
 fn name_tail(buf: &[u8], pos: usize, n: usize, cfg: &Config) -> Result<usize, Error> {
-    let at = pos + n;
-    let line = buf.get(pos..).unwrap_or_default();
-    let after_ws = line.get(n..).unwrap_or_default();
-    let spaces = after_ws.iter().take_while(|&&b| ws(b)).count();
-    if n > 0 && spaces > 0 {
-        match after_ws.get(spaces) {
-            Some(b':') if cfg.space_before_colon => return Ok(at + spaces + 1),
-            Some(b':') => return Err(Error::SpaceBeforeColon { at }),
-            None => return Err(Error::INCOMPLETE),
-            Some(_) => {}
+    let mut at = pos + n;
+    if n > 0 && buf.get(at).is_some_and(|&b| ws(b)) {
+        // RFC 9112 §5.1: no whitespace is allowed between the field name and colon.
+        if !cfg.space_before_colon {
+            return Err(Error::SpaceBeforeColon { at });
+        }
+        while buf.get(at).is_some_and(|&b| ws(b)) {
+            at += 1;
         }
     }
-    // Not a token up to a colon. Say "no colon" when the whole line shows none.
-    let lf = line.iter().position(|&b| b == b'\n');
-    let has_colon = line
-        .get(..lf.unwrap_or(line.len()))
-        .is_some_and(|l| l.contains(&b':'));
-    match lf {
-        Some(lf) if !has_colon && n > 0 => Err(Error::MissingColon { at: pos + lf }),
-        _ => Err(Error::InvalidFieldName { at }),
+    match buf.get(at) {
+        None => Err(Error::INCOMPLETE),
+        Some(b':') if n > 0 => Ok(at + 1),
+        // The line ends before any colon.
+        Some(b'\r' | b'\n') if n > 0 => Err(Error::MissingColon { at }),
+        Some(_) => Err(Error::InvalidFieldName { at }),
     }
 }
 
@@ -886,14 +885,32 @@ mod tests {
         let cfg = Config::new();
         assert_eq!(
             section(b"X-Note a\r\n\r\n", &cfg).unwrap_err(),
-            Error::MissingColon { at: 9 }
+            Error::SpaceBeforeColon { at: 6 }
+        );
+        assert_eq!(
+            section(b"X-Note\r\n\r\n", &cfg).unwrap_err(),
+            Error::MissingColon { at: 6 }
+        );
+        let lenient = Config::new().allow_space_before_colon(true);
+        assert_eq!(
+            section(b"X-Note a\r\n\r\n", &lenient).unwrap_err(),
+            Error::InvalidFieldName { at: 7 }
+        );
+        assert_eq!(
+            section(b"X-Note \r\n\r\n", &lenient).unwrap_err(),
+            Error::MissingColon { at: 7 }
         );
         assert_eq!(
             section(b": x\r\n\r\n", &cfg).unwrap_err(),
             Error::InvalidFieldName { at: 0 }
         );
+        // A space inside a name is whitespace where the colon must come.
         assert_eq!(
             section(b"A b: x\r\n\r\n", &cfg).unwrap_err(),
+            Error::SpaceBeforeColon { at: 1 }
+        );
+        assert_eq!(
+            section(b"A@b: x\r\n\r\n", &cfg).unwrap_err(),
             Error::InvalidFieldName { at: 1 }
         );
     }
