@@ -60,6 +60,23 @@ impl Config {
         }
     }
 
+    /// Every leniency on, with the default limits: what a tolerant proxy or a client of
+    /// sloppy servers accepts. Still rejects what no leniency covers (NUL and other CTLs,
+    /// a bare CR, a non-token name, a bad version or status, conflicting framing).
+    pub const fn lenient() -> Self {
+        Self::new()
+            .allow_bare_lf(true)
+            .allow_obs_fold(true)
+            .allow_space_before_colon(true)
+            .allow_space_before_first_header(true)
+            .ignore_invalid_headers(true)
+            .allow_multiple_spaces(true)
+            .allow_missing_reason_space(true)
+            .allow_content_length_list(true)
+            .allow_transfer_encoding_with_content_length(true)
+            .allow_unsafe_target_chars(true)
+    }
+
     /// Largest head, start line to the empty line included (and any empty lines
     /// skipped before a request line), in bytes. Bigger heads give
     /// [`Error::HeadTooLarge`](super::Error::HeadTooLarge), as soon as the buffer

@@ -95,15 +95,7 @@ proptest! {
         decode_is_total!(Request, &bytes);
         decode_is_total!(Response, &bytes);
         decode_is_total!(Chunk, &bytes);
-        let lenient = Config::new()
-            .allow_bare_lf(true)
-            .allow_obs_fold(true)
-            .allow_space_before_colon(true)
-            .allow_space_before_first_header(true)
-            .ignore_invalid_headers(true)
-            .allow_multiple_spaces(true)
-            .allow_missing_reason_space(true)
-            .allow_content_length_list(true);
+        let lenient = Config::lenient();
         if let Ok((r, _)) = Request::decode_with(&bytes, &lenient) {
             let _ = r.body_framing_with(&lenient);
             let _ = r.headers().iter().count();
