@@ -630,11 +630,33 @@ fn host_ignores_lines_skipped_by_a_leniency() {
 // RFC 9112 §3.2: a server MUST answer 400 to a request with "a Host header field with an
 // invalid field value" (Host = uri-host [ ":" port ], RFC 9110 §7.2). `Request::host` is
 // documented as the check a server MUST make.
+// (`a,b` is not in the list: a reg-name may hold sub-delims, `,` among them, RFC 3986
+// §3.2.2, so it is a valid uri-host; see the valid cases below.)
 #[test]
-#[ignore = "BUG: Request::host checks only the count of Host lines; an invalid Host value (`a b`, `a/b`, `u@a`, `a:8x`) is returned as Ok(Some(..)), and Error has no variant for it"]
 fn host_rfc9112_3_2_invalid_value_is_an_error() {
+    for v in [
+        &b""[..],
+        b"example.com",
+        b"example.com:8080",
+        b"a,b",
+        b"[::1]:443",
+        b"127.0.0.1",
+        b"ex%41mple",
+    ] {
+        let b = cat(&[b"GET / HTTP/1.1\r\nHost: ", v, b"\r\n\r\n"]);
+        let (r, _) = req_ok(&b);
+        assert_eq!(r.host(), Ok(Some(v)), "{:?}", show(&b));
+    }
     let mut accepted = Vec::new();
-    for v in [&b"a b"[..], b"a/b", b"u@a", b"a:8x", b"a,b", b"[::1"] {
+    for v in [
+        &b"a b"[..],
+        b"a/b",
+        b"u@a",
+        b"a:8x",
+        b"[::1",
+        b"[]",
+        b"ex%4",
+    ] {
         let b = cat(&[b"GET / HTTP/1.1\r\nHost: ", v, b"\r\n\r\n"]);
         let (r, _) = req_ok(&b);
         if let Ok(h) = r.host() {
@@ -2048,7 +2070,6 @@ fn framing_accepts_quoted_string_parameters_on_other_codings() {
 // MUST accept such bad optional whitespace and remove it before interpreting the field
 // value".
 #[test]
-#[ignore = "BUG: Transfer-Encoding is split on every comma before quoted-strings are read (`x;p=\"a,b\", chunked` is InvalidTransferEncoding), and BWS around a transfer-parameter's `=` is rejected (`gzip;level = 1, chunked`)"]
 fn framing_transfer_parameters_comma_in_quotes_and_bws() {
     let mut wrong = Vec::new();
     for te in [
@@ -3124,7 +3145,6 @@ fn decode_lenient_obs_fold_at_either_end_of_a_value_is_trimmed() {
 // (list elements are separated by OWS "," OWS) and RFC 9112 §9.3 (`close` ends
 // persistence): a fold next to a list comma must not hide an element.
 #[test]
-#[ignore = "BUG: Headers::has_token trims only SP/HTAB, so with allow_obs_fold `Connection: keep-alive,\\r\\n close` does not list `close` and keep_alive() is true (framing's list_space already treats CR/LF of a fold as whitespace)"]
 fn decode_lenient_obs_fold_inside_a_list_still_lists_its_elements() {
     let cfg = Config::new().allow_obs_fold(true);
     let b = b"GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive,\r\n close\r\n\r\n";
@@ -3275,7 +3295,6 @@ fn encode_cannot_emit_a_response_with_invalid_framing() {
 // Content)". `Response::new` documents refusing fields that frame the body in a way RFC
 // 9112 §6 forbids a sender to.
 #[test]
-#[ignore = "BUG: Response::new accepts Transfer-Encoding together with Content-Length (RFC 9112 §6.2 sender MUST NOT), and Content-Length / Transfer-Encoding in 1xx and 204 responses"]
 fn encode_cannot_emit_a_response_with_framing_a_server_must_not_send() {
     let te = Header::new("Transfer-Encoding", b"chunked").unwrap();
     let cl = Header::new("Content-Length", b"5").unwrap();

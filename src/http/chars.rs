@@ -111,26 +111,56 @@ pub(crate) fn ows_prefix(s: &[u8]) -> usize {
     s.iter().take_while(|&&b| ws(b)).count()
 }
 
-/// Trims OWS from both ends.
-pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let [b, rest @ ..] = s {
-        if !ws(*b) {
-            break;
+/// Whitespace in a list value: OWS, and the line breaks of an obs-fold that a lenient
+/// decode let in (RFC 9112 §5.2: a fold reads as SP).
+const fn list_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Number of list whitespace bytes at the front of `s`.
+pub(crate) fn space_prefix(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| list_space(b)).count()
+}
+
+/// Trims list whitespace (OWS and fold line breaks) from both ends.
+pub(crate) fn trim_space(s: &[u8]) -> &[u8] {
+    let s = s.get(space_prefix(s)..).unwrap_or_default();
+    let end = s.iter().rposition(|&b| !list_space(b)).map_or(0, |i| i + 1);
+    s.get(..end).unwrap_or_default()
+}
+
+/// The elements of a comma-separated list value (RFC 9110 §5.6.1) with their offsets,
+/// whitespace trimmed; commas inside quoted-strings do not split.
+pub(crate) fn list_elements(v: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut pos = 0;
+    core::iter::from_fn(move || {
+        if pos > v.len() {
+            return None;
         }
-        s = rest;
-    }
-    while let [rest @ .., b] = s {
-        if !ws(*b) {
-            break;
+        let start = pos;
+        let mut quoted = false;
+        let mut i = start;
+        while let Some(&b) = v.get(i) {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\\' if quoted => i += 1,
+                b',' if !quoted => break,
+                _ => {}
+            }
+            i += 1;
         }
-        s = rest;
-    }
-    s
+        let end = i.min(v.len());
+        pos = end + 1;
+        let element = v.get(start..end).unwrap_or_default();
+        let lead = space_prefix(element);
+        Some((start + lead, trim_space(element)))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::vec::Vec;
 
     #[test]
     fn tchar_is_vchar_minus_delimiters() {
@@ -176,9 +206,15 @@ mod tests {
     }
 
     #[test]
-    fn trims_ows_both_ends() {
-        assert_eq!(trim_ows(b"\t a b \t"), b"a b");
-        assert_eq!(trim_ows(b"  "), b"");
+    fn trims_space_and_splits_lists() {
+        assert_eq!(trim_space(b"\t a b \t"), b"a b");
+        assert_eq!(trim_space(b"  "), b"");
+        assert_eq!(trim_space(b" \r\n a"), b"a");
+        let elements: Vec<_> = list_elements(b"a, \"b,c\" ,, d").collect();
+        assert_eq!(
+            elements,
+            [(0, &b"a"[..]), (3, b"\"b,c\""), (10, b""), (12, b"d")]
+        );
         assert_eq!(check_token(b""), Err(0));
         assert_eq!(check_token(b"a b"), Err(1));
         assert_eq!(check_token(b"X-Y"), Ok(()));

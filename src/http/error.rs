@@ -205,6 +205,14 @@ pub enum Error {
         at: usize,
     },
 
+    /// A Host value that is not `uri-host [ ":" port ]` (RFC 9112 §3.2: a server MUST
+    /// answer 400).
+    #[error("invalid Host value: bad byte at offset {at}")]
+    InvalidHost {
+        /// Offset of the offending byte.
+        at: usize,
+    },
+
     /// A chunk-size that is empty or not hexadecimal (RFC 9112 §7.1).
     #[error("invalid chunk size at offset {at}")]
     InvalidChunkSize {
@@ -277,7 +285,8 @@ impl Error {
             | ChunkSizeOverflow { at }
             | InvalidChunkExtension { at }
             | MissingChunkDataEnd { at }
-            | DuplicateHost { at } => Some(at),
+            | DuplicateHost { at }
+            | InvalidHost { at } => Some(at),
         }
     }
 }

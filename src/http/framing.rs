@@ -1,6 +1,6 @@
 //! Message body length (RFC 9112 §6.3).
 
-use super::chars::tchar;
+use super::chars::{list_elements, space_prefix, tchar};
 use super::{Config, Error, Headers, Method, Status, Version};
 use crate::error::EncodeError;
 
@@ -21,19 +21,19 @@ pub enum BodyFraming {
     Tunnel,
 }
 
-/// Checks that a head to encode frames its body the way the strict decoder accepts:
-/// valid Content-Length and Transfer-Encoding values, no Transfer-Encoding in HTTP/1.0
-/// (RFC 9112 §6.1), and in a request, chunked last and never with Content-Length (§6.2,
-/// §6.3). A sender MUST NOT generate what these reject.
+/// Checks that a head to encode frames its body the way RFC 9112 lets a sender:
+/// valid Content-Length and Transfer-Encoding values, never both (§6.2), no
+/// Transfer-Encoding in HTTP/1.0 (§6.1); in a request, chunked last (§6.3); in a
+/// response with `status` 1xx or 204, neither field (§6.1, RFC 9110 §8.6).
 pub(crate) fn check_encodable(
     headers: &Headers<'_>,
     version: Version,
-    request: bool,
+    status: Option<Status>,
 ) -> Result<(), EncodeError> {
     let err = |e: Error| {
         EncodeError::Inconsistent(match e {
             Error::TransferEncodingWithContentLength { .. } => {
-                "Transfer-Encoding with Content-Length in a request"
+                "Transfer-Encoding with Content-Length"
             }
             Error::InvalidContentLength { .. } => "Content-Length is not 1*DIGIT",
             Error::ConflictingContentLength { .. } => "more than one Content-Length",
@@ -45,20 +45,24 @@ pub(crate) fn check_encodable(
             _ => "invalid Transfer-Encoding",
         })
     };
-    match request {
-        true => request_framing(headers, version, &Config::new())
+    let Some(status) = status else {
+        return request_framing(headers, version, &Config::new())
             .map(|_| ())
-            .map_err(err),
-        false => {
-            let f = Fields::scan(headers, &Config::new()).map_err(err)?;
-            match f.te {
-                Some(te) if !version.is_http11_or_later() => {
-                    Err(err(Error::TransferEncodingInHttp10 { at: te.at }))
-                }
-                _ => Ok(()),
-            }
-        }
+            .map_err(err);
+    };
+    let f = Fields::scan(headers, &Config::new()).map_err(err)?;
+    if f.te.is_some() && f.cl.is_some() {
+        return Err(err(Error::TransferEncodingWithContentLength { at: 0 }));
     }
+    if f.te.is_some() && !version.is_http11_or_later() {
+        return Err(err(Error::TransferEncodingInHttp10 { at: 0 }));
+    }
+    if (status.is_informational() || status.code() == 204) && (f.te.is_some() || f.cl.is_some()) {
+        return Err(EncodeError::Inconsistent(
+            "Content-Length or Transfer-Encoding in a 1xx or 204 response",
+        ));
+    }
+    Ok(())
 }
 
 /// RFC 9112 §6.3 for a request.
@@ -151,11 +155,8 @@ impl Te {
         });
         te.at = at;
         let mut any = false;
-        let mut off = 0;
-        for element in v.split(|&b| b == b',') {
-            let e_at = at + off + space_prefix(element);
-            off += element.len() + 1;
-            let element = trim_space(element);
+        for (off, element) in list_elements(v) {
+            let e_at = at + off;
             if element.is_empty() {
                 continue; // RFC 9110 §5.6.1: empty list elements are ignored
             }
@@ -224,8 +225,8 @@ impl Fields {
     }
 }
 
-/// `*( OWS ";" OWS token "=" ( token / quoted-string ) )` (RFC 9110 §5.6.6): the
-/// parameters of a transfer coding.
+/// `*( OWS ";" OWS token BWS "=" BWS ( token / quoted-string ) )` (RFC 9112 §7, RFC
+/// 9110 §5.6.6): the parameters of a transfer coding.
 fn valid_params(mut p: &[u8]) -> bool {
     loop {
         p = p.get(space_prefix(p)..).unwrap_or_default();
@@ -234,10 +235,13 @@ fn valid_params(mut p: &[u8]) -> bool {
         };
         let rest = rest.get(space_prefix(rest)..).unwrap_or_default();
         let n = rest.iter().position(|&b| !tchar(b)).unwrap_or(rest.len());
-        if n == 0 || rest.get(n) != Some(&b'=') {
+        // transfer-parameter = token BWS "=" BWS ( token / quoted-string )
+        let rest = rest.get(n..).unwrap_or_default();
+        let rest = rest.get(space_prefix(rest)..).unwrap_or_default();
+        let Some(rest) = rest.strip_prefix(b"=").filter(|_| n > 0) else {
             return false;
-        }
-        let rest = rest.get(n + 1..).unwrap_or_default();
+        };
+        let rest = rest.get(space_prefix(rest)..).unwrap_or_default();
         let v = match rest.strip_prefix(b"\"") {
             Some(q) => match super::chunked::quoted_len(q) {
                 Ok(len) => len + 1,
@@ -252,22 +256,6 @@ fn valid_params(mut p: &[u8]) -> bool {
     }
 }
 
-/// Whitespace in a list value: OWS, and the line breaks of an obs-fold that a lenient
-/// decode let in (RFC 9112 §5.2: a fold reads as SP).
-const fn list_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-fn space_prefix(s: &[u8]) -> usize {
-    s.iter().take_while(|&&b| list_space(b)).count()
-}
-
-fn trim_space(s: &[u8]) -> &[u8] {
-    let s = s.get(space_prefix(s)..).unwrap_or_default();
-    let end = s.iter().rposition(|&b| !list_space(b)).map_or(0, |i| i + 1);
-    s.get(..end).unwrap_or_default()
-}
-
 /// The value of one Content-Length field: `1*DIGIT` (RFC 9110 §8.6), or with the
 /// leniency a comma-separated list of one repeated value.
 fn content_length(v: &[u8], at: usize, cfg: &Config) -> Result<u64, Error> {
@@ -275,12 +263,9 @@ fn content_length(v: &[u8], at: usize, cfg: &Config) -> Result<u64, Error> {
         return parse_decimal(v).map_err(|i| Error::InvalidContentLength { at: at + i });
     }
     let mut value = None;
-    let mut off = 0;
-    for element in v.split(|&b| b == b',') {
-        let e_at = at + off + space_prefix(element);
-        off += element.len() + 1;
-        let n = parse_decimal(trim_space(element))
-            .map_err(|i| Error::InvalidContentLength { at: e_at + i })?;
+    for (off, element) in list_elements(v) {
+        let e_at = at + off;
+        let n = parse_decimal(element).map_err(|i| Error::InvalidContentLength { at: e_at + i })?;
         match value {
             Some(prev) if prev != n => return Err(Error::ConflictingContentLength { at: e_at }),
             _ => value = Some(n),

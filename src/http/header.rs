@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use super::chars::{self, check_token, eol, trim_ows, ws};
+use super::chars::{self, check_token, eol, ws};
 use super::{Config, Error, scan};
 use crate::error::{DecodeError, EncodeError};
 use crate::packet::Sink;
@@ -264,10 +264,10 @@ impl<'a> Headers<'a> {
     /// ignoring ASCII case (RFC 9110 §5.6.1), as `Connection: keep-alive, Upgrade` lists
     /// `upgrade`.
     pub fn has_token(&self, name: &str, token: &str) -> bool {
-        self.get_all(name).any(|v| {
-            v.split(|&b| b == b',')
-                .any(|e| trim_ows(e).eq_ignore_ascii_case(token.as_bytes()))
-        })
+        !token.is_empty()
+            && self.get_all(name).any(|v| {
+                chars::list_elements(v).any(|(_, e)| e.eq_ignore_ascii_case(token.as_bytes()))
+            })
     }
 
     /// Whether the connection stays open after this message (RFC 9112 §9.3): not when

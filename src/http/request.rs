@@ -292,33 +292,56 @@ fn no_userinfo(t: &[u8], colon: usize) -> Result<(), usize> {
 
 /// authority-form = uri-host ":" port (RFC 9112 §3.2.3): no userinfo, a port of digits.
 fn check_authority(t: &[u8]) -> Result<(), usize> {
-    let host_end = match t.first() {
-        Some(b'[') => t.iter().position(|&b| b == b']').ok_or(t.len())? + 1,
-        _ => t.iter().rposition(|&b| b == b':').ok_or(t.len())?,
+    host_port(t, true)
+}
+
+/// `uri-host [ ":" port ]` (RFC 3986 §3.2.2, §3.2.3), the port required when `port`:
+/// `Err` with the offset of the first bad byte (or of the end, when something is
+/// missing).
+pub(crate) fn host_port(t: &[u8], port: bool) -> Result<(), usize> {
+    let host_len = match t.first() {
+        // IP-literal = "[" ( IPv6address / IPvFuture ) "]"
+        Some(b'[') => {
+            let close = t.iter().position(|&b| b == b']').ok_or(t.len())?;
+            let inner = t.get(1..close).unwrap_or_default();
+            let ok = |b: &u8| match inner.first() {
+                Some(b'v' | b'V') => b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:".contains(b),
+                _ => b.is_ascii_hexdigit() || *b == b':' || *b == b'.',
+            };
+            if inner.is_empty() {
+                return Err(1);
+            }
+            if let Some(at) = inner.iter().position(|b| !ok(b)) {
+                return Err(1 + at);
+            }
+            close + 1
+        }
+        // reg-name / IPv4address = *( unreserved / pct-encoded / sub-delims )
+        _ => {
+            let mut i = 0;
+            while let Some(&b) = t.get(i) {
+                match b {
+                    b'%' => {
+                        pct(t, i).map_err(|e| e.unwrap_or(t.len()))?;
+                        i += 3;
+                    }
+                    _ if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=".contains(&b) => i += 1,
+                    _ => break,
+                }
+            }
+            i
+        }
     };
-    let (host, rest) = t.split_at_checked(host_end).ok_or(t.len())?;
-    let reg_name = |b: u8| {
-        b.is_ascii_alphanumeric()
-            || b"-._~!$&'()*+,;=%".contains(&b)
-            || (host.first() == Some(&b'['))
-    };
-    if host.is_empty() {
-        return Err(0);
-    }
-    if let Some(at) = host
-        .iter()
-        .position(|&b| !reg_name(b) || b == b'/' || b == b'@')
-    {
-        return Err(at);
-    }
-    match rest {
-        [b':', port @ ..] if !port.is_empty() => {
-            match port.iter().position(|b| !b.is_ascii_digit()) {
-                Some(at) => Err(host_end + 1 + at),
+    match t.get(host_len..).unwrap_or_default() {
+        [] if !port => Ok(()),
+        [b':', digits @ ..] if !(port && digits.is_empty()) => {
+            match digits.iter().position(|b| !b.is_ascii_digit()) {
+                Some(at) => Err(host_len + 1 + at),
+                None if host_len == 0 && port => Err(0),
                 None => Ok(()),
             }
         }
-        _ => Err(host_end),
+        _ => Err(host_len),
     }
 }
 
@@ -506,7 +529,7 @@ impl<'a> Request<'a> {
         }
         let line_len = method.0.len() + 1 + target.encoded_len() + 1 + Version::LEN + 2;
         let headers = Headers::checked(headers)?.at_offset(line_len);
-        framing::check_encodable(&headers, version, true)?;
+        framing::check_encodable(&headers, version, None)?;
         Ok(Self {
             method,
             target,
@@ -555,13 +578,17 @@ impl<'a> Request<'a> {
         self.headers.keep_alive(self.version)
     }
 
-    /// The Host field's value, which a server MUST check (RFC 9112 §3.2): exactly one
-    /// in HTTP/1.1 (`Ok(Some(..))`), at most one in HTTP/1.0 (`Ok(None)` when absent).
+    /// The Host field's value, checked as a server MUST (RFC 9112 §3.2): exactly one
+    /// in HTTP/1.1 (`Ok(Some(..))`), at most one in HTTP/1.0 (`Ok(None)` when absent),
+    /// and a valid `uri-host [ ":" port ]` (possibly empty). For an absolute-form target,
+    /// an origin server uses the target's authority and ignores Host (§3.2.2), but must
+    /// still reject a request this method rejects.
     ///
     /// # Errors
     ///
     /// [`Error::MissingHost`] for HTTP/1.1 without Host, [`Error::DuplicateHost`] for
-    /// more than one; a server answers both with 400.
+    /// more than one, [`Error::InvalidHost`] for an invalid value; a server answers
+    /// each with 400.
     pub fn host(&self) -> Result<Option<&'a [u8]>, Error> {
         let mut hosts = self.headers.iter_at().filter(|(_, h)| h.is("host"));
         let first = hosts.next();
@@ -569,7 +596,10 @@ impl<'a> Request<'a> {
             return Err(Error::DuplicateHost { at });
         }
         match first {
-            Some((_, h)) => Ok(Some(h.value())),
+            Some((at, h)) => match host_port(h.value(), false) {
+                Ok(()) => Ok(Some(h.value())),
+                Err(i) => Err(Error::InvalidHost { at: at + i }),
+            },
             None if self.version.is_http11_or_later() => Err(Error::MissingHost),
             None => Ok(None),
         }

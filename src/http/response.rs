@@ -239,8 +239,9 @@ impl<'a> Response<'a> {
     ///
     /// [`EncodeError::Inconsistent`] when the fields frame the body in a way RFC 9112 §6
     /// forbids a sender to (a Content-Length that is not one number, an invalid
-    /// Transfer-Encoding, Transfer-Encoding in HTTP/1.0); [`EncodeError::Empty`] for a
-    /// [`Header::EMPTY`] placeholder.
+    /// Transfer-Encoding, both fields at once, Transfer-Encoding in HTTP/1.0, either in
+    /// a 1xx or 204 response); [`EncodeError::Empty`] for a [`Header::EMPTY`]
+    /// placeholder.
     pub fn new(
         version: Version,
         status: Status,
@@ -249,7 +250,7 @@ impl<'a> Response<'a> {
     ) -> Result<Self, EncodeError> {
         let line_len = Version::LEN + 5 + reason.0.len() + 2;
         let headers = Headers::checked(headers)?.at_offset(line_len);
-        framing::check_encodable(&headers, version, false)?;
+        framing::check_encodable(&headers, version, Some(status))?;
         Ok(Self {
             version,
             status,
