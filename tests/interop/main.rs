@@ -368,7 +368,7 @@ impl Conn {
 /// field. The second chunk carries a chunk extension.
 fn encode_chunked(pieces: &[&[u8]], out: &mut Vec<u8>) -> Result<(), String> {
     let err = |e: iotwire::EncodeError| format!("encoding a chunk: {e}");
-    let ext = Extensions::new(";iotwire=1").map_err(err)?;
+    let ext = Extensions::new(b";iotwire=1").map_err(err)?;
     for (i, piece) in pieces.iter().enumerate() {
         let mut chunk = Chunk::new(piece).map_err(err)?;
         if i == 1 {
