@@ -591,19 +591,7 @@ impl Section {
                     None => continue,
                 },
             };
-            if line.end - pos > cfg.max_line_len {
-                return Err(Error::LineTooLong {
-                    max: cfg.max_line_len,
-                    at: pos,
-                });
-            }
-            self.count += 1;
-            if self.count > cfg.max_headers {
-                return Err(Error::TooManyHeaders {
-                    max: cfg.max_headers,
-                    at: pos,
-                });
-            }
+            self.count_line(pos, line.end, cfg)?;
             let name = buf.get(pos..line.name_end).unwrap_or_default();
             let value = buf.get(line.value.0..line.value.1).unwrap_or_default();
             sink.push(pos, name, value)?;
@@ -660,6 +648,15 @@ impl Section {
             return Err(e);
         }
         let end = line_end(buf, pos, cfg)?;
+        self.count_line(pos, end, cfg)?;
+        self.skipped = true;
+        self.pos = end;
+        Ok(None)
+    }
+
+    /// Counts the field line from `pos` to `end` against the line length and field
+    /// count limits.
+    fn count_line(&mut self, pos: usize, end: usize, cfg: &Config) -> Result<(), Error> {
         if end - pos > cfg.max_line_len {
             return Err(Error::LineTooLong {
                 max: cfg.max_line_len,
@@ -673,9 +670,7 @@ impl Section {
                 at: pos,
             });
         }
-        self.skipped = true;
-        self.pos = end;
-        Ok(None)
+        Ok(())
     }
 }
 
