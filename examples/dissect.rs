@@ -17,6 +17,7 @@
 //!
 //! - `http request | response | response to <METHOD> | chunked | framing`
 //!   (`framing` decodes a request head and prints its body framing, RFC 9112 §6.3).
+//! - `mqtt v3.1.1 | v5 | v3.1`, optionally followed by `max_packet_size=N`.
 //!
 //! Uses the public API only.
 
@@ -38,6 +39,14 @@ fn main() -> ExitCode {
             Some(f) => f,
             None => {
                 eprintln!("dissect: unknown http context {ctx:?}: {}", http::CONTEXTS);
+                return ExitCode::from(2);
+            }
+        },
+        #[cfg(feature = "mqtt")]
+        ("mqtt", ctx) => match mqtt::pick(ctx) {
+            Some(f) => f,
+            None => {
+                eprintln!("dissect: unknown mqtt context {ctx:?}: {}", mqtt::CONTEXTS);
                 return ExitCode::from(2);
             }
         },
@@ -67,6 +76,10 @@ fn main() -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// The context in force, set once from the command line (the decoders are plain `fn`s).
+#[cfg(feature = "mqtt")]
+static MQTT_CONTEXT: std::sync::OnceLock<iotwire::mqtt::Context> = std::sync::OnceLock::new();
 
 fn hex(s: &str) -> Result<Vec<u8>, usize> {
     let s: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
@@ -99,7 +112,7 @@ where
                 Ok(s) => s,
                 Err(e) => return format!("error {e}"),
             };
-            let same = input.get(..consumed) == Some(value.to_vec().as_slice());
+            let same = value.to_vec().ok().as_deref() == input.get(..consumed);
             let flag = if same { "" } else { "reencoded-differs " };
             format!("ok {consumed} {flag}{value:?}{suffix}")
         }
@@ -155,7 +168,7 @@ mod http {
         loop {
             match Chunk::decode(&b[pos..]) {
                 Ok((c, n)) => {
-                    reencoded.extend(c.to_vec());
+                    reencoded.extend(c.to_vec().unwrap_or_default());
                     chunks.push(format!("{c:?}"));
                     pos += n;
                     if c.is_last() {
@@ -172,5 +185,34 @@ mod http {
             "reencoded-differs "
         };
         format!("ok {pos} {flag}[{}]", chunks.join(", "))
+    }
+}
+
+#[cfg(feature = "mqtt")]
+mod mqtt {
+    use super::{MQTT_CONTEXT, report};
+    use iotwire::Packet;
+    use iotwire::mqtt::{Context, ControlPacket, Version};
+
+    pub const CONTEXTS: &str = "v3.1.1 | v5 | v3.1, optionally followed by max_packet_size=N";
+
+    pub fn pick(ctx: &str) -> Option<fn(&[u8]) -> String> {
+        let mut words = ctx.split_whitespace();
+        let version = match words.next()? {
+            "v3.1.1" => Version::V3_1_1,
+            "v5" => Version::V5,
+            "v3.1" => Version::V3_1,
+            _ => return None,
+        };
+        let mut cx = Context::new(version);
+        for word in words {
+            let n = word.strip_prefix("max_packet_size=")?.parse().ok()?;
+            cx = cx.max_packet_size(n);
+        }
+        MQTT_CONTEXT.set(cx).ok()?;
+        Some(|b| {
+            let cx = MQTT_CONTEXT.get().copied().unwrap_or_default();
+            report(b, ControlPacket::decode_with(b, &cx), |_| Ok(String::new()))
+        })
     }
 }

@@ -10,6 +10,8 @@ use iotwire::Packet;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     #[cfg(feature = "http")]
     http()?;
+    #[cfg(feature = "mqtt")]
+    mqtt()?;
     Ok(())
 }
 
@@ -98,14 +100,25 @@ fn http() -> Result<(), Box<dyn std::error::Error>> {
     assert_eq!(resp.body_framing(&Method::POST)?, BodyFraming::Length(0));
 
     // Encoding a response.
-    let fields = [Header::new("Content-Length", b"0")?];
+    let fields = [
+        Header::new("Location", b"/v1/readings/43")?,
+        Header::new("Content-Length", b"0")?,
+    ];
     let ok = Response::new(
         Version::HTTP_11,
-        Status::NO_CONTENT,
-        Reason::new(b"No Content")?,
+        Status::CREATED,
+        Reason::new(b"Created")?,
         &fields,
     )?;
-    let mut rbuf = [0u8; 64];
+    // A sender MUST NOT send Content-Length in a 204 (RFC 9110 §8.6): not encodable.
+    let no_content = Response::new(
+        Version::HTTP_11,
+        Status::NO_CONTENT,
+        Reason::EMPTY,
+        &fields[1..],
+    );
+    println!("\n204 with Content-Length: {}", no_content.unwrap_err());
+    let mut rbuf = [0u8; 128];
     show("\nresponse head", &ok, &mut rbuf)?;
 
     // Strict by default: a field name with a space before its colon is rejected, with
@@ -115,6 +128,54 @@ fn http() -> Result<(), Box<dyn std::error::Error>> {
         "\nstrict decoding of {:?}:\n  {}",
         String::from_utf8_lossy(smuggle),
         Request::decode(smuggle).unwrap_err()
+    );
+    Ok(())
+}
+
+#[cfg(feature = "mqtt")]
+fn mqtt() -> Result<(), Box<dyn std::error::Error>> {
+    use core::num::NonZeroU16;
+    use iotwire::mqtt::{Context, ControlPacket, Properties, Property, Publish, QoS, Str, Version};
+
+    println!("\n== MQTT 5.0 ==\n");
+    let props = [
+        Property::PayloadFormatIndicator(1),
+        Property::MessageExpiryInterval(3600),
+        Property::ContentType(Str::new("application/json")?),
+        Property::UserProperty(Str::new("site")?, Str::new("7")?),
+    ];
+    let publish = ControlPacket::Publish(Publish {
+        version: Version::V5,
+        dup: false,
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        topic: Str::new("sensors/building-1/floor-3/temp")?,
+        packet_id: NonZeroU16::new(42),
+        properties: Properties::new(&props),
+        payload: br#"{"t":21.5}"#,
+    });
+    let mut buf = [0u8; 128];
+    let bytes = show("PUBLISH QoS 1", &publish, &mut buf)?;
+    let (decoded, n) = ControlPacket::decode_with(bytes, &Context::new(Version::V5))?;
+    println!("decoded ({n} bytes): {decoded:?}");
+    assert_eq!(decoded, publish);
+
+    // The version is never guessed: the same bytes in a 3.1.1 context are malformed.
+    match ControlPacket::decode_with(bytes, &Context::new(Version::V3_1_1)) {
+        Ok(p) => println!("as MQTT 3.1.1: {p:?}"),
+        Err(e) => println!("as MQTT 3.1.1: {e}"),
+    }
+    // A wildcard in a PUBLISH topic cannot be encoded.
+    let bad = ControlPacket::Publish(Publish {
+        topic: Str::new("sensors/+/temp")?,
+        ..match publish {
+            ControlPacket::Publish(p) => p,
+            _ => unreachable!(),
+        }
+    });
+    println!(
+        "encoding a PUBLISH to sensors/+/temp: {}",
+        bad.encode(&mut buf).unwrap_err()
     );
     Ok(())
 }

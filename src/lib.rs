@@ -2,8 +2,8 @@
 //!
 //! Every protocol unit implements one trait, [`Packet`]: decode borrows from the input
 //! buffer, encode writes into a caller's buffer and knows its exact length in advance.
-//! Today the crate has HTTP/1.1 message heads ([`http`]); MQTT, CoAP and AMQP 0.9.1 follow
-//! the same shape.
+//! Today the crate has HTTP/1.1 message heads ([`http`]) and MQTT 3.1.1 / 5.0 control
+//! packets ([`mqtt`]); CoAP and AMQP 0.9.1 follow the same shape.
 //!
 //! # The contract
 //!
@@ -48,6 +48,7 @@
 //! | `std` | yes | implies `alloc`; nothing else yet |
 //! | `alloc` | via `std` | [`Packet::to_vec`] |
 //! | `http` | yes | the [`http`] module |
+//! | `mqtt` | yes | the [`mqtt`] module |
 //! | `bytes` | no | [`Packet::encode_buf`] into any `bytes::BufMut` (needs `alloc`) |
 //! | `arbitrary` | no | `arbitrary::Arbitrary` for the value types, for structured fuzzing |
 #![no_std]
@@ -66,6 +67,8 @@ mod wire;
 
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "mqtt")]
+pub mod mqtt;
 
 pub use error::{DecodeError, EncodeError, Needed};
 pub use packet::{Packet, Sink};

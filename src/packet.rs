@@ -68,8 +68,21 @@ pub trait Packet<'a>: Sized {
     /// The exact number of bytes [`Packet::encode`] writes.
     fn encoded_len(&self) -> usize;
 
+    /// Checks that the value can be encoded validly: the rules that tie fields together
+    /// and that a value built field by field may break (an MQTT packet identifier
+    /// missing at QoS > 0, a property in a packet that does not allow it). Values of
+    /// types validated when built need no check. [`Packet::encode`] calls it first.
+    ///
+    /// # Errors
+    ///
+    /// The [`EncodeError`] that says which rule the value breaks.
+    fn check(&self) -> Result<(), EncodeError> {
+        Ok(())
+    }
+
     /// Writes the encoding, exactly [`Packet::encoded_len`] bytes, into `out`, which the
-    /// caller guarantees has room for them. Prefer [`Packet::encode`].
+    /// caller guarantees has room for them, without [`Packet::check`]. Prefer
+    /// [`Packet::encode`].
     fn write_to<S: Sink + ?Sized>(&self, out: &mut S);
 
     /// Writes the encoding into the front of `out` and returns the number of bytes
@@ -77,9 +90,10 @@ pub trait Packet<'a>: Sized {
     ///
     /// # Errors
     ///
-    /// [`EncodeError::BufferTooSmall`] when `out` is shorter than the encoding; nothing
-    /// is written then.
+    /// What [`Packet::check`] finds, or [`EncodeError::BufferTooSmall`] when `out` is
+    /// shorter than the encoding; nothing is written then.
     fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
+        self.check()?;
         let needed = self.encoded_len();
         let Some(dst) = out.get_mut(..needed) else {
             return Err(EncodeError::BufferTooSmall {
@@ -98,11 +112,12 @@ pub trait Packet<'a>: Sized {
     ///
     /// # Errors
     ///
-    /// [`EncodeError::BufferTooSmall`] when the buffer cannot grow to take the encoding;
-    /// nothing is written then.
+    /// What [`Packet::check`] finds, or [`EncodeError::BufferTooSmall`] when the buffer
+    /// cannot grow to take the encoding; nothing is written then.
     #[cfg(feature = "bytes")]
     #[cfg_attr(docsrs, doc(cfg(feature = "bytes")))]
     fn encode_buf<B: bytes::BufMut + ?Sized>(&self, out: &mut B) -> Result<usize, EncodeError> {
+        self.check()?;
         let needed = self.encoded_len();
         if out.remaining_mut() < needed {
             return Err(EncodeError::BufferTooSmall {
@@ -115,12 +130,17 @@ pub trait Packet<'a>: Sized {
     }
 
     /// The encoding in a new vector.
+    ///
+    /// # Errors
+    ///
+    /// What [`Packet::check`] finds.
     #[cfg(feature = "alloc")]
     #[cfg_attr(docsrs, doc(cfg(feature = "alloc")))]
-    fn to_vec(&self) -> alloc::vec::Vec<u8> {
+    fn to_vec(&self) -> Result<alloc::vec::Vec<u8>, EncodeError> {
+        self.check()?;
         let mut v = alloc::vec::Vec::with_capacity(self.encoded_len());
         self.write_to(&mut v);
-        v
+        Ok(v)
     }
 }
 

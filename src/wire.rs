@@ -13,6 +13,9 @@ pub(crate) struct Reader<'a> {
     pos: usize,
 }
 
+// Each protocol uses the methods its format needs; with one protocol feature alone,
+// some are unused.
+#[allow(dead_code)]
 impl<'a> Reader<'a> {
     /// A cursor at offset `pos` of `buf` (`pos` is clamped to the end).
     pub(crate) const fn at(buf: &'a [u8], pos: usize) -> Self {
@@ -33,6 +36,28 @@ impl<'a> Reader<'a> {
     /// The next byte, not consumed.
     pub(crate) fn peek(&self) -> Option<u8> {
         self.rest().first().copied()
+    }
+
+    /// Consumes `n` bytes.
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, _) = self.rest().split_at_checked(n)?;
+        self.pos += n;
+        Some(head)
+    }
+
+    /// Consumes a big-endian `u16`.
+    pub(crate) fn take_u16(&mut self) -> Option<u16> {
+        self.take_array::<2>().map(|b| u16::from_be_bytes(*b))
+    }
+
+    /// Consumes a big-endian `u32`.
+    pub(crate) fn take_u32(&mut self) -> Option<u32> {
+        self.take_array::<4>().map(|b| u32::from_be_bytes(*b))
+    }
+
+    /// `true` when every byte has been read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rest().is_empty()
     }
 
     /// Consumes `N` bytes as an array.
@@ -113,7 +138,14 @@ mod tests {
 
     #[test]
     fn reader_never_reads_past_the_end() {
+        let mut r = Reader::at(b"\x01\x02\x00\x00\x01\x00", 0);
+        assert_eq!(r.take_u16(), Some(0x0102));
+        assert_eq!(r.take_u32(), Some(0x0100));
+        assert!(r.is_empty());
+        assert_eq!(r.take_u16(), None);
         let mut r = Reader::at(b"abc", 0);
+        assert_eq!(r.take(0), Some(&b""[..]));
+        assert_eq!(r.take(4), None);
         assert_eq!(r.take_array::<2>(), Some(b"ab"));
         assert_eq!(r.take_array::<2>(), None);
         assert_eq!(r.pos(), 2);

@@ -23,3 +23,20 @@ pub extern "C" fn iotwire_http_roundtrip(input: *const u8, len: usize, out: *mut
         Err(_) => 0,
     }
 }
+
+/// Decodes an MQTT 5.0 packet and re-encodes it into `out`; returns the bytes written or 0.
+#[cfg(feature = "mqtt")]
+#[unsafe(no_mangle)]
+pub extern "C" fn iotwire_mqtt_roundtrip(input: *const u8, len: usize, out: *mut u8, cap: usize) -> usize {
+    use iotwire::Packet;
+    use iotwire::mqtt::{Context, ControlPacket, Version};
+    if input.is_null() || out.is_null() {
+        return 0;
+    }
+    // SAFETY: the C caller passes valid buffers of the given lengths.
+    let (input, out) = unsafe { (core::slice::from_raw_parts(input, len), core::slice::from_raw_parts_mut(out, cap)) };
+    match ControlPacket::decode_with(input, &Context::new(Version::V5)) {
+        Ok((p, _)) => p.encode(out).unwrap_or(0),
+        Err(_) => 0,
+    }
+}
