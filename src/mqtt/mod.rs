@@ -39,6 +39,11 @@ mod error;
 mod packets;
 mod properties;
 
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod strategy;
+
 pub use codec::{PacketId, QoS, Str, VarInt};
 pub use control::{ControlPacket, PacketType, protocol_version};
 pub use error::Error;
