@@ -131,3 +131,62 @@ fn the_counter_sees_allocations() {
     let (v, n) = allocations(|| vec![1u8; 10]);
     assert_eq!((v.len(), n), (10, 1));
 }
+
+#[cfg(feature = "mqtt")]
+mod mqtt {
+    use super::allocations;
+    use core::num::NonZeroU16;
+    use iotwire::Packet;
+    use iotwire::mqtt::{Context, ControlPacket, Properties, Property, Publish, QoS, Str, Version};
+
+    /// MQTT 5.0 PUBLISH QoS 1 with five properties, then a SUBSCRIBE with two filters.
+    const PUBLISH_V5: &[u8] = b"\x32\x47\x00\x1fsensors/building-1/floor-3/temp\x00\x2a\x1c\
+\x01\x01\x02\x00\x00\x0e\x10\x03\x00\x04json\x26\x00\x01a\x00\x011\x26\x00\x01b\x00\x012{\"t\":1}";
+    const SUBSCRIBE_V5: &[u8] = b"\x82\x0f\x00\x07\x00\x00\x03a/#\x01\x00\x03b/+\x2e";
+
+    #[test]
+    fn decode_allocates_nothing() {
+        let cx = Context::new(Version::V5);
+        let ((), n) = allocations(|| {
+            let (p, used) = ControlPacket::decode_with(PUBLISH_V5, &cx).unwrap();
+            assert_eq!(used, PUBLISH_V5.len());
+            let ControlPacket::Publish(p) = p else {
+                panic!("not a PUBLISH")
+            };
+            assert_eq!(p.properties.iter().count(), 5);
+            assert_eq!(p.properties.user_properties().count(), 2);
+            let (s, _) = ControlPacket::decode_with(SUBSCRIBE_V5, &cx).unwrap();
+            let ControlPacket::Subscribe(s) = s else {
+                panic!("not a SUBSCRIBE")
+            };
+            assert_eq!(s.filters.iter().count(), 2);
+        });
+        assert_eq!(n, 0, "decode allocated {n} times");
+    }
+
+    #[test]
+    fn encode_allocates_nothing() {
+        let mut out = [0u8; 256];
+        let ((), n) = allocations(|| {
+            let props = [
+                Property::PayloadFormatIndicator(1),
+                Property::MessageExpiryInterval(3600),
+            ];
+            let p = ControlPacket::Publish(Publish {
+                version: Version::V5,
+                dup: false,
+                qos: QoS::AtLeastOnce,
+                retain: false,
+                topic: Str::new("sensors/temp").unwrap(),
+                packet_id: NonZeroU16::new(42),
+                properties: Properties::new(&props),
+                payload: b"21.5",
+            });
+            assert_eq!(p.encode(&mut out).unwrap(), p.encoded_len());
+            let (d, _) =
+                ControlPacket::decode_with(PUBLISH_V5, &Context::new(Version::V5)).unwrap();
+            assert_eq!(d.encode(&mut out).unwrap(), PUBLISH_V5.len());
+        });
+        assert_eq!(n, 0, "encode allocated {n} times");
+    }
+}
