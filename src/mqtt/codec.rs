@@ -350,7 +350,10 @@ impl<'a> In<'a> {
         let s = core::str::from_utf8(b).map_err(|e| Error::InvalidUtf8 {
             at: at + e.valid_up_to(),
         })?;
-        if let Some(i) = b.iter().position(|&c| c == 0) {
+        // `contains` on bytes is a word-at-a-time search; find the offset only when
+        // there is something to report.
+        if b.contains(&0) {
+            let i = b.iter().position(|&c| c == 0).unwrap_or(0);
             return Err(Error::NullCharacter { at: at + i });
         }
         if self.cx.strict_strings

@@ -242,6 +242,39 @@ impl<'a> Packet<'a> for ControlPacket<'a> {
     }
 
     fn check(&self) -> Result<(), EncodeError> {
+        self.check_fields()?;
+        check_remaining_length(self.body_len()).map(|_| ())
+    }
+
+    /// As the trait's, with the Remaining Length computed once for check, length and
+    /// write.
+    fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
+        self.check_fields()?;
+        let rl = check_remaining_length(self.body_len())?;
+        let needed = 1 + rl.size() + rl.get() as usize;
+        let Some(dst) = out.get_mut(..needed) else {
+            return Err(EncodeError::BufferTooSmall {
+                needed,
+                available: out.len(),
+            });
+        };
+        let mut w = crate::wire::SliceWriter::new(dst);
+        self.write_with(rl, &mut w);
+        debug_assert_eq!(w.written(), needed, "encoded_len disagrees with write_to");
+        Ok(needed)
+    }
+
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        self.write_with(
+            VarInt::new(self.body_len() as u32).unwrap_or(VarInt::MAX),
+            out,
+        );
+    }
+}
+
+impl ControlPacket<'_> {
+    /// The checks of each packet's fields, without the Remaining Length.
+    fn check_fields(&self) -> Result<(), EncodeError> {
         match self {
             Self::Connect(p) => p.check(),
             Self::ConnAck(p) => p.check(),
@@ -257,15 +290,13 @@ impl<'a> Packet<'a> for ControlPacket<'a> {
             Self::PingReq | Self::PingResp => Ok(()),
             Self::Disconnect(p) => p.check(),
             Self::Auth(p) => p.check(),
-        }?;
-        check_remaining_length(self.body_len()).map(|_| ())
+        }
     }
 
-    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+    /// Writes the packet whose Remaining Length is `rl`.
+    fn write_with<S: Sink + ?Sized>(&self, rl: VarInt, out: &mut S) {
         out.put_u8(self.first_byte());
-        VarInt::new(self.body_len() as u32)
-            .unwrap_or(VarInt::MAX)
-            .write_to(out);
+        rl.write_to(out);
         match self {
             Self::Connect(p) => p.write_body(out),
             Self::ConnAck(p) => p.write_body(out),
