@@ -25,7 +25,11 @@ fn properties() -> [Property<'static>; 5] {
     ]
 }
 
-fn publish<'a>(version: Version, props: &'a [Property<'a>], payload: &'a [u8]) -> ControlPacket<'a> {
+fn publish<'a>(
+    version: Version,
+    props: &'a [Property<'a>],
+    payload: &'a [u8],
+) -> ControlPacket<'a> {
     ControlPacket::Publish(Publish {
         version,
         dup: false,
@@ -49,7 +53,9 @@ fn encode(p: &ControlPacket<'_>) -> Vec<u8> {
 
 fn iotwire_decode(cx: &Context, buf: &[u8]) -> usize {
     let (p, n) = ControlPacket::decode_with(buf, cx).expect("valid");
-    let ControlPacket::Publish(p) = p else { panic!("not a PUBLISH") };
+    let ControlPacket::Publish(p) = p else {
+        panic!("not a PUBLISH")
+    };
     n + p.topic.as_str().len() + p.payload.len() + p.properties.iter().count()
 }
 
@@ -63,7 +69,9 @@ fn mqttbytes_v4(buf: &mut BytesMut) -> usize {
 fn mqttbytes_v5(buf: &mut BytesMut) -> usize {
     match mqttbytes::v5::read(buf, 1 << 20).expect("valid") {
         mqttbytes::v5::Packet::Publish(p) => {
-            p.topic.len() + p.payload.len() + p.properties.map_or(0, |pp| pp.user_properties.len() + 3)
+            p.topic.len()
+                + p.payload.len()
+                + p.properties.map_or(0, |pp| pp.user_properties.len() + 3)
         }
         _ => panic!("not a PUBLISH"),
     }
@@ -90,9 +98,17 @@ fn decode(c: &mut Criterion) {
                 b.iter(|| iotwire_decode(&cx, black_box(i)))
             });
             // mqttbytes consumes a BytesMut: filling it is setup, not timed.
-            let read = if version.is_v5() { mqttbytes_v5 } else { mqttbytes_v4 };
+            let read = if version.is_v5() {
+                mqttbytes_v5
+            } else {
+                mqttbytes_v4
+            };
             g.bench_with_input(BenchmarkId::new("mqttbytes", &name), &bytes, |b, i| {
-                b.iter_batched(|| BytesMut::from(&i[..]), |mut buf| read(black_box(&mut buf)), BatchSize::SmallInput)
+                b.iter_batched(
+                    || BytesMut::from(&i[..]),
+                    |mut buf| read(black_box(&mut buf)),
+                    BatchSize::SmallInput,
+                )
             });
             if !version.is_v5() {
                 g.bench_with_input(BenchmarkId::new("mqttrs", &name), &bytes, |b, i| {
@@ -121,7 +137,11 @@ fn encode_group(c: &mut Criterion) {
             let mut buf = BytesMut::with_capacity(4096);
             match version {
                 Version::V5 => {
-                    let mut theirs = mqttbytes::v5::Publish::new(TOPIC, mqttbytes::QoS::AtLeastOnce, payload.clone());
+                    let mut theirs = mqttbytes::v5::Publish::new(
+                        TOPIC,
+                        mqttbytes::QoS::AtLeastOnce,
+                        payload.clone(),
+                    );
                     theirs.pkid = 42;
                     theirs.properties = Some(mqttbytes::v5::PublishProperties {
                         payload_format_indicator: Some(1),
@@ -129,7 +149,10 @@ fn encode_group(c: &mut Criterion) {
                         topic_alias: None,
                         response_topic: None,
                         correlation_data: None,
-                        user_properties: vec![("site".into(), "building-1".into()), ("trace".into(), "7f3a9c".into())],
+                        user_properties: vec![
+                            ("site".into(), "building-1".into()),
+                            ("trace".into(), "7f3a9c".into()),
+                        ],
                         subscription_identifiers: vec![],
                         content_type: Some("application/json".into()),
                     });
@@ -142,7 +165,11 @@ fn encode_group(c: &mut Criterion) {
                     });
                 }
                 _ => {
-                    let mut theirs = mqttbytes::v4::Publish::new(TOPIC, mqttbytes::QoS::AtLeastOnce, payload.clone());
+                    let mut theirs = mqttbytes::v4::Publish::new(
+                        TOPIC,
+                        mqttbytes::QoS::AtLeastOnce,
+                        payload.clone(),
+                    );
                     theirs.pkid = 42;
                     theirs.write(&mut buf).expect("room");
                     assert_eq!(&buf[..], &encode(&p)[..]);
@@ -154,13 +181,17 @@ fn encode_group(c: &mut Criterion) {
                     });
                     let rs = mqttrs::Packet::Publish(mqttrs::Publish {
                         dup: false,
-                        qospid: mqttrs::QosPid::AtLeastOnce(mqttrs::Pid::try_from(42).expect("pid")),
+                        qospid: mqttrs::QosPid::AtLeastOnce(
+                            mqttrs::Pid::try_from(42).expect("pid"),
+                        ),
                         retain: false,
                         topic_name: TOPIC,
                         payload: &payload,
                     });
                     g.bench_function(BenchmarkId::new("mqttrs", &name), |b| {
-                        b.iter(|| mqttrs::encode_slice(black_box(&rs), black_box(&mut out)).expect("room"))
+                        b.iter(|| {
+                            mqttrs::encode_slice(black_box(&rs), black_box(&mut out)).expect("room")
+                        })
                     });
                 }
             }
