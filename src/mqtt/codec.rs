@@ -396,7 +396,7 @@ impl<'a> In<'a> {
     }
 }
 
-/// The code points [MQTT-1.5.4-3] lets a receiver refuse: controls and non-characters.
+/// The code points MQTT 5.0 §1.5.4 lets a receiver refuse: controls and non-characters.
 fn disallowed(c: char) -> bool {
     let n = u32::from(c);
     matches!(n, 0x01..=0x1F | 0x7F..=0x9F | 0xFDD0..=0xFDEF) || n & 0xFFFE == 0xFFFE

@@ -321,24 +321,25 @@ impl ControlPacket<'_> {
 ///
 /// `Incomplete` until the protocol name and level have arrived.
 pub fn protocol_version(buf: &[u8]) -> Result<Option<Version>, Error> {
-    // Read the header with the loosest context: 5.0 has every packet type.
-    let cx = Context::new(Version::V3_1_1);
     let Some(&first) = buf.first() else {
         return Err(Error::Incomplete(Needed::new(2)));
     };
     if first != 0x10 {
         return Ok(None);
     }
-    let Some((_, n)) = varint(buf.get(1..).unwrap_or_default(), 1, false)? else {
-        return Err(Error::Incomplete(Needed::Unknown));
-    };
-    let mut input = In::new(buf, 1 + n, 0, cx);
-    let name = match input.binary() {
-        Ok(name) => name,
-        Err(_) => return Err(Error::Incomplete(Needed::Unknown)),
-    };
-    let Ok(level) = input.u8() else {
+    let Some((rl, n)) = varint(buf.get(1..).unwrap_or_default(), 1, false)? else {
         return Err(Error::Incomplete(Needed::new(1)));
+    };
+    // Read within the packet only: its Remaining Length bounds the name and level.
+    let end = (1 + n).saturating_add(rl.get() as usize);
+    let complete = buf.len() >= end;
+    let packet = buf.get(..end.min(buf.len())).unwrap_or_default();
+    let mut input = In::new(packet, 1 + n, 0, Context::new(Version::V3_1_1));
+    let (Ok(name), Ok(level)) = (input.binary(), input.u8()) else {
+        return match complete {
+            true => Ok(None),
+            false => Err(Error::Incomplete(Needed::Unknown)),
+        };
     };
     Ok(match (name, level) {
         (b"MQIsdp", 3) => Some(Version::V3_1),

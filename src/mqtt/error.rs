@@ -79,7 +79,7 @@ pub enum Error {
         at: usize,
     },
     /// A string holding a control character or non-character, rejected because the
-    /// context asks for it ([MQTT-1.5.4-3] lets a receiver).
+    /// context asks for it (MQTT 5.0 §1.5.4 lets a receiver).
     #[error("control or non-character code point in a string at offset {at}")]
     DisallowedCharacter {
         /// Offset of its first byte.

@@ -126,7 +126,7 @@ impl Context {
     }
 
     /// Refuse strings holding control characters (U+0001-U+001F, U+007F-U+009F) or
-    /// non-characters, as [MQTT-1.5.4-3] lets a receiver.
+    /// non-characters, as MQTT 5.0 §1.5.4 lets a receiver.
     #[must_use]
     pub const fn strict_strings(mut self, on: bool) -> Self {
         self.strict_strings = on;

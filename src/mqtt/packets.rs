@@ -229,6 +229,9 @@ impl<'a> Connect<'a> {
                 "a password needs a user name before MQTT 5.0",
             ));
         }
+        // 3.1.1 [MQTT-3.1.3-7] (an empty ClientId with Clean Session 0) binds a Client,
+        // not the format: a Server must decode it to refuse it ([MQTT-3.1.3-8]), and what
+        // decodes must re-encode, so it is not refused here.
         Ok(())
     }
 }
@@ -651,6 +654,12 @@ impl<'a> Filters<'a> {
             }
             if with_options {
                 o.check(version)?;
+                // [MQTT-3.8.3-4]: No Local on a Shared Subscription is a Protocol Error.
+                if o.no_local && version.is_v5() && f.as_str().starts_with("$share/") {
+                    return Err(EncodeError::Inconsistent(
+                        "No Local on a shared subscription",
+                    ));
+                }
             }
         }
         Ok(())
@@ -978,17 +987,37 @@ impl<'a> Disconnect<'a> {
 }
 
 impl<'a> Auth<'a> {
+    /// MQTT 5.0 §3.15.2: the reason code and Property Length may be left out only
+    /// together (Remaining Length 0), unlike DISCONNECT's.
     pub(crate) fn decode(input: &mut In<'a>) -> Result<Self, Error> {
-        let (reason, properties) = decode_reason_and_properties(input, AUTH_V5, Holder::Auth)?;
-        Ok(Self { reason, properties })
+        let (mut reason_code, mut properties) = (0, Properties::EMPTY);
+        if !input.is_empty() {
+            reason_code = reason(input, AUTH_V5)?;
+            properties = Properties::decode(input, Holder::Auth)?;
+        }
+        input.end()?;
+        Ok(Self {
+            reason: reason_code,
+            properties,
+        })
+    }
+
+    fn omitted(&self) -> bool {
+        self.reason == 0 && self.properties.is_empty()
     }
 
     pub(crate) fn body_len(&self) -> usize {
-        reason_and_properties_len(self.reason, &self.properties)
+        match self.omitted() {
+            true => 0,
+            false => 1 + self.properties.encoded_len(),
+        }
     }
 
     pub(crate) fn write_body<S: Sink + ?Sized>(&self, out: &mut S) {
-        write_reason_and_properties(self.reason, &self.properties, out);
+        if !self.omitted() {
+            out.put_u8(self.reason);
+            self.properties.write_to(out);
+        }
     }
 
     pub(crate) fn check(&self) -> Result<(), EncodeError> {

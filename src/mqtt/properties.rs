@@ -530,14 +530,28 @@ impl<'a> Properties<'a> {
                 });
             }
             match p {
-                Property::ResponseTopic(t) if topic_name_error(t.as_str()).is_some() => {
-                    return Err(EncodeError::Inconsistent("wildcard in Response Topic"));
+                Property::ResponseTopic(t)
+                    if t.as_str().is_empty() || topic_name_error(t.as_str()).is_some() =>
+                {
+                    return Err(EncodeError::Inconsistent(
+                        "Response Topic is not a topic name",
+                    ));
                 }
                 Property::CorrelationData(b) | Property::AuthenticationData(b) => {
                     check_binary("property value", b)?
                 }
                 _ => {}
             }
+        }
+        if seen & (1 << 0x16) != 0 && seen & (1 << 0x15) == 0 {
+            return Err(EncodeError::Inconsistent(
+                "Authentication Data without Authentication Method",
+            ));
+        }
+        if seen & (1 << 0x16) != 0 && seen & (1 << 0x15) == 0 {
+            return Err(EncodeError::Inconsistent(
+                "Authentication Data without Authentication Method",
+            ));
         }
         if self.body_len() > VarInt::MAX.get() as usize {
             return Err(EncodeError::TooLong {
@@ -580,8 +594,9 @@ impl<'a> Properties<'a> {
                 Kind::U16 => u32::from(r.u16()?),
                 Kind::U32 => r.u32()?,
                 Kind::VarInt => r.varint()?.get(),
+                // [MQTT-4.7.3-1]: a Topic Name has at least one character.
                 Kind::Str if range == Range::Topic => {
-                    r.topic_name(true)?;
+                    r.topic_name(false)?;
                     0
                 }
                 Kind::Str => {
@@ -606,6 +621,14 @@ impl<'a> Properties<'a> {
             if bad {
                 return Err(Error::InvalidPropertyValue { id, at: v_at });
             }
+        }
+        // MQTT 5.0 §3.1.2.11.10, §3.2.2.3.18, §3.15.2.2.3: Authentication Data without an
+        // Authentication Method is a Protocol Error.
+        if seen & (1 << 0x16) != 0 && seen & (1 << 0x15) == 0 {
+            return Err(Error::PropertyNotAllowed {
+                id: 0x16,
+                at: start,
+            });
         }
         Ok(Self {
             repr: Repr::Raw(block),

@@ -104,6 +104,12 @@ pub(crate) fn properties(holder: Holder) -> BoxedStrategy<Vec<OwnedProperty>> {
             let picked: Vec<BoxedStrategy<OwnedProperty>> =
                 idx.iter().map(|&i| single(holder, i)).collect();
             (picked, Just(users), Just(subids)).prop_map(|(mut v, users, subids)| {
+                // Authentication Data needs an Authentication Method (MQTT 5.0 §3.1.2.11.10).
+                let data = v.iter().any(|p| matches!(p, OwnedProperty::Bytes(0x16, _)));
+                let method = v.iter().any(|p| matches!(p, OwnedProperty::Text(0x15, _)));
+                if data && !method {
+                    v.push(OwnedProperty::Text(0x15, String::from("SCRAM-SHA-1")));
+                }
                 v.extend(users);
                 v.extend(subids.into_iter().map(|n| OwnedProperty::Number(0x0B, n)));
                 v
