@@ -11,6 +11,15 @@
 //! Strings, binary data, payloads, properties and topic-filter lists borrow from the
 //! input; properties and filter lists are validated regions walked lazily.
 //!
+//! # Round trip
+//!
+//! Every packet the API builds encodes to bytes that decode to an equal packet, and a
+//! decoded packet re-encodes byte for byte except where the wire format has more than
+//! one form, when it re-encodes in the shortest: a 5.0 acknowledgement, DISCONNECT or
+//! AUTH that spells out a reason code 0x00 or an empty Property Length the format lets
+//! it leave out (`40 03 00 01 00` re-encodes as `40 02 00 01`), and a 3.1.1 Remaining
+//! Length in more bytes than needed (`c0 80 00` re-encodes as `c0 00`; 5.0 refuses it).
+//!
 //! ```
 //! use iotwire::Packet;
 //! use iotwire::mqtt::{Context, ControlPacket, Properties, Publish, QoS, Str, Version};
