@@ -9,16 +9,10 @@ use super::chars;
 
 const BLOCK: usize = 16;
 
+use crate::wire::eq_bytes;
+
 const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Each byte's high bit set where that byte of `x` equals `b` (exact per byte: no borrow
-/// crosses bytes).
-#[inline(always)]
-const fn eq_bytes(x: u64, b: u8) -> u64 {
-    let t = x ^ (b as u64 * 0x0101_0101_0101_0101);
-    !(((t & LO7) + LO7) | t) & HI
-}
 
 /// Offset of the first byte of `s` for which `special` holds, or `s.len()`.
 ///

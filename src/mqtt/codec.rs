@@ -8,7 +8,7 @@ use core::num::NonZeroU16;
 use super::{Context, Error};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::Reader;
+use crate::wire::{Reader, find_any, utf8};
 
 /// A Variable Byte Integer (MQTT 5.0 §1.5.5): 0 to 268,435,455 in one to four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -213,9 +213,9 @@ pub(crate) fn write_binary<S: Sink + ?Sized>(b: &[u8], out: &mut S) {
     out.put(b);
 }
 
-/// Checks a Topic Name: no wildcard ([MQTT-3.3.2-2]); `Err` with the offset of one.
+/// Checks a Topic Name: no wildcard ([MQTT-3.3.2-2]); the offset of one.
 pub(crate) fn topic_name_error(t: &str) -> Option<usize> {
-    t.bytes().position(|b| b == b'+' || b == b'#')
+    find_any(t.as_bytes(), [b'+', b'#'])
 }
 
 /// Checks a Topic Filter ([MQTT-4.7.1-2], [MQTT-4.7.1-3], [MQTT-4.7.3-1]; with
@@ -347,13 +347,8 @@ impl<'a> In<'a> {
     pub(crate) fn str(&mut self) -> Result<Str<'a>, Error> {
         let at = self.at() + 2;
         let b = self.binary()?;
-        let s = core::str::from_utf8(b).map_err(|e| Error::InvalidUtf8 {
-            at: at + e.valid_up_to(),
-        })?;
-        // `contains` on bytes is a word-at-a-time search; find the offset only when
-        // there is something to report.
-        if b.contains(&0) {
-            let i = b.iter().position(|&c| c == 0).unwrap_or(0);
+        let s = utf8(b).map_err(|i| Error::InvalidUtf8 { at: at + i })?;
+        if let Some(i) = find_any(b, [0]) {
             return Err(Error::NullCharacter { at: at + i });
         }
         if self.cx.strict_strings

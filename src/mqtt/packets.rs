@@ -606,7 +606,7 @@ impl<'a> Filters<'a> {
                 return Some(*e);
             }
             let n = r.take_u16()?;
-            let s = core::str::from_utf8(r.take(usize::from(n))?).ok()?;
+            let s = crate::wire::utf8(r.take(usize::from(n))?).ok()?;
             let opts = match with_options {
                 true => SubscriptionOptions::parse(r.take_u8()?, version, 0).ok()?,
                 false => SubscriptionOptions::default(),

@@ -312,7 +312,7 @@ impl<'a> Property<'a> {
         let (kind, ..) = spec(id)?;
         let str = |r: &mut Reader<'a>| -> Option<Str<'a>> {
             let n = r.take_u16()?;
-            core::str::from_utf8(r.take(usize::from(n))?)
+            crate::wire::utf8(r.take(usize::from(n))?)
                 .ok()
                 .map(Str::from_valid)
         };
