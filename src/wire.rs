@@ -81,6 +81,32 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `b` as text when it is well-formed UTF-8 without U+0000 (what MQTT's strings must
+/// be), or the offset of the first byte that breaks that and whether it is a NUL.
+///
+/// One branch-free pass finds whether any byte is NUL and whether all are ASCII, which
+/// settles the common case; only non-ASCII text goes to `from_utf8`.
+#[inline]
+pub(crate) fn text_without_nul(b: &[u8]) -> Result<&str, (usize, bool)> {
+    let (mut high, mut nul) = (0u8, false);
+    for &c in b {
+        high |= c;
+        nul |= c == 0;
+    }
+    if nul {
+        let at = b.iter().position(|&c| c == 0).unwrap_or(0);
+        // A NUL after an invalid sequence: report what comes first.
+        return match core::str::from_utf8(b.get(..at).unwrap_or_default()) {
+            Ok(_) => Err((at, true)),
+            Err(e) => Err((e.valid_up_to(), false)),
+        };
+    }
+    match high < 0x80 {
+        true => ascii(b).ok_or((0, false)),
+        false => core::str::from_utf8(b).map_err(|e| (e.valid_up_to(), false)),
+    }
+}
+
 /// `b` as text when it is ASCII.
 ///
 /// The crate's one `unsafe` block. `core::str::from_utf8` pays a fixed cost per call

@@ -8,7 +8,7 @@ use core::num::NonZeroU16;
 use super::{Context, Error};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::{Reader, find_any, utf8};
+use crate::wire::{Reader, find_any, text_without_nul};
 
 /// A Variable Byte Integer (MQTT 5.0 §1.5.5): 0 to 268,435,455 in one to four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -347,10 +347,10 @@ impl<'a> In<'a> {
     pub(crate) fn str(&mut self) -> Result<Str<'a>, Error> {
         let at = self.at() + 2;
         let b = self.binary()?;
-        let s = utf8(b).map_err(|i| Error::InvalidUtf8 { at: at + i })?;
-        if let Some(i) = find_any(b, [0]) {
-            return Err(Error::NullCharacter { at: at + i });
-        }
+        let s = text_without_nul(b).map_err(|(i, nul)| match nul {
+            true => Error::NullCharacter { at: at + i },
+            false => Error::InvalidUtf8 { at: at + i },
+        })?;
         if self.cx.strict_strings
             && let Some((i, _)) = s.char_indices().find(|&(_, c)| disallowed(c))
         {
