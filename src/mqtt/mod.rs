@@ -45,6 +45,8 @@
 mod codec;
 mod control;
 mod error;
+#[cfg(feature = "arbitrary")]
+mod fuzzing;
 mod packets;
 mod properties;
 

@@ -660,6 +660,12 @@ impl<'a> Filters<'a> {
                         "No Local on a shared subscription",
                     ));
                 }
+            } else if *o != SubscriptionOptions::default() {
+                // UNSUBSCRIBE carries no options: ones given would not survive the round
+                // trip.
+                return Err(EncodeError::Inconsistent(
+                    "subscription options in an UNSUBSCRIBE",
+                ));
             }
         }
         Ok(())
@@ -760,7 +766,7 @@ pub struct Unsubscribe<'a> {
     pub packet_id: PacketId,
     /// UNSUBSCRIBE properties (5.0).
     pub properties: Properties<'a>,
-    /// Topic filters; at least one (their options are not encoded).
+    /// Topic filters; at least one, with default options (UNSUBSCRIBE carries none).
     pub filters: Filters<'a>,
 }
 
