@@ -6,10 +6,8 @@
 # The sourcing script sets `set -euo pipefail`, SCRATCH (a scratch folder) and LOG_TAG
 # (the prefix of its messages), and calls stop_all from its EXIT trap.
 
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
-STARTED_PIDS=()
-STARTED_NAMES=()
+# shellcheck source=scripts/peers.sh
+source "$(dirname "${BASH_SOURCE[0]}")/peers.sh"
 
 # The one account of the password listener. The password file is written from these
 # with mosquitto_passwd at every start; the interop client gets them from the
@@ -17,62 +15,9 @@ STARTED_NAMES=()
 MQTT_USER=iotwire
 MQTT_PASSWORD='interop-S3cret:with spaces'
 
-say() { printf '%s: %s\n' "$LOG_TAG" "$*"; }
-die() {
-    printf '%s: FAIL: %s\n' "$LOG_TAG" "$*" >&2
-    exit 1
-}
-
-# ensure_packages CMD:PACKAGE...: installs the Debian packages whose commands are missing.
-ensure_packages() {
-    local missing=() spec
-    for spec in "$@"; do
-        command -v "${spec%%:*}" >/dev/null 2>&1 || missing+=("${spec#*:}")
-    done
-    [[ ${#missing[@]} -eq 0 ]] && return 0
-    # Deduplicate (mosquitto_pub and mosquitto_sub come in one package).
-    mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-    say "installing ${missing[*]} with apt-get"
-    [[ $(id -u) -eq 0 ]] || die "${missing[*]} missing and not root: cannot apt-get install them"
-    command -v apt-get >/dev/null || die "${missing[*]} missing and there is no apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >"$SCRATCH/apt.log" 2>&1 ||
-        die "apt-get update failed: $(tail -n 5 "$SCRATCH/apt.log")"
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$SCRATCH/apt.log" 2>&1 ||
-        die "apt-get install ${missing[*]} failed: $(tail -n 5 "$SCRATCH/apt.log")"
-    for spec in "$@"; do
-        command -v "${spec%%:*}" >/dev/null 2>&1 ||
-            die "${spec%%:*} still missing after installing ${spec#*:}"
-    done
-}
-
 ensure_mosquitto() {
     ensure_packages mosquitto:mosquitto mosquitto_passwd:mosquitto \
         mosquitto_pub:mosquitto-clients mosquitto_sub:mosquitto-clients
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# track PID NAME: remembers a process so that stop_all stops it.
-track() {
-    STARTED_PIDS+=("$1")
-    STARTED_NAMES+=("$2")
-}
-
-# stop_all: stops every tracked process still running by pid, newest first.
-stop_all() {
-    local i pid
-    for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
-        pid=${STARTED_PIDS[i]}
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null || true
-            wait "$pid" 2>/dev/null || true
-        fi
-    done
-    STARTED_PIDS=()
-    STARTED_NAMES=()
 }
 
 # mosquitto_version: "2.0.11".
