@@ -35,15 +35,6 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/iotwire-capture.XXXXXX")
 # shellcheck source=scripts/http_peers.sh
 source "$(dirname "${BASH_SOURCE[0]}")/http_peers.sh"
 
-finish() {
-    local rc=$?
-    stop_all
-    if [[ $rc -eq 0 ]]; then
-        rm -rf "$SCRATCH"
-    else
-        echo "capture: FAILED (exit $rc); logs kept in $SCRATCH" >&2
-    fi
-}
 trap finish EXIT
 
 OUT=$REPO/tests/vectors/http

@@ -20,15 +20,6 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/iotwire-interop-mqtt.XXXXXX")
 # shellcheck source=scripts/mqtt_peers.sh
 source "$(dirname "${BASH_SOURCE[0]}")/mqtt_peers.sh"
 
-finish() {
-    local rc=$?
-    stop_all
-    if [[ $rc -eq 0 ]]; then
-        rm -rf "$SCRATCH"
-    else
-        echo "interop_mqtt: FAILED (exit $rc); logs kept in $SCRATCH" >&2
-    fi
-}
 trap finish EXIT
 
 ensure_mosquitto

@@ -3,7 +3,8 @@
 # process started by pid.
 #
 # The sourcing script sets `set -euo pipefail`, SCRATCH (a scratch folder) and LOG_TAG
-# (the prefix of its messages), and calls stop_all from its EXIT trap.
+# (the prefix of its messages), and calls `trap finish EXIT` (or stop_all from its own
+# EXIT trap).
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -78,4 +79,16 @@ stop_all() {
     done
     STARTED_PIDS=()
     STARTED_NAMES=()
+}
+
+# finish: the EXIT trap: stops every tracked process, removes SCRATCH on success and
+# keeps (and names) it on failure.
+finish() {
+    local rc=$?
+    stop_all
+    if [[ $rc -eq 0 ]]; then
+        rm -rf "$SCRATCH"
+    else
+        echo "$LOG_TAG: FAILED (exit $rc); logs kept in $SCRATCH" >&2
+    fi
 }

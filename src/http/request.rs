@@ -214,16 +214,31 @@ impl fmt::Debug for Target<'_> {
 /// Offset of the first byte that is not allowed in a request-target, or of a `%` not
 /// followed by two HEXDIG.
 fn check_chars(t: &[u8]) -> Result<(), usize> {
-    let mut i = 0;
+    match scan_target(t, 0, false) {
+        Ok((end, _)) if end == t.len() => Ok(()),
+        Ok((end, _)) => Err(end),
+        Err(at) => Err(at.unwrap_or(t.len())),
+    }
+}
+
+/// Reads request-target bytes of `t` from `i` (RFC 3986 bytes, `%` with two HEXDIG,
+/// and with `allow_unsafe` the bytes [`is_unsafe`] names): the offset of the first byte
+/// that is none of those (or `t.len()`), and whether an unsafe byte was seen.
+/// `Err(Some(at))` for a bad percent-encoding, `Err(None)` when `t` ends inside one.
+fn scan_target(t: &[u8], mut i: usize, allow_unsafe: bool) -> Result<(usize, bool), Option<usize>> {
+    let mut escape = false;
     loop {
         i += scan::target_end(t.get(i..).unwrap_or_default());
         match t.get(i) {
-            None => return Ok(()),
             Some(b'%') => {
-                pct(t, i).map_err(|e| e.unwrap_or(t.len()))?;
+                pct(t, i)?;
                 i += 3;
             }
-            Some(_) => return Err(i),
+            Some(&b) if allow_unsafe && is_unsafe(b) => {
+                escape = true;
+                i += 1;
+            }
+            _ => return Ok((i, escape)),
         }
     }
 }
@@ -404,25 +419,13 @@ impl RequestLine {
 
         // request-target SP
         let t0 = pos;
-        let mut escape = false;
-        let t1 = loop {
-            pos += scan::target_end(buf.get(pos..).unwrap_or_default());
-            match buf.get(pos) {
-                None => return Err(Error::INCOMPLETE),
-                Some(b'%') => {
-                    pct(buf, pos).map_err(|e| {
-                        e.map_or(Error::INCOMPLETE, |at| Error::InvalidTarget { at })
-                    })?;
-                    pos += 3;
-                }
-                Some(b' ' | b'\r' | b'\n' | b'\t') => break pos,
-                Some(&b) if is_unsafe(b) && cfg.unsafe_target_chars => {
-                    escape = true;
-                    pos += 1;
-                }
-                Some(_) => return Err(Error::InvalidTarget { at: pos }),
-            }
-        };
+        let (t1, escape) = scan_target(buf, t0, cfg.unsafe_target_chars)
+            .map_err(|e| e.map_or(Error::INCOMPLETE, |at| Error::InvalidTarget { at }))?;
+        match buf.get(t1) {
+            None => return Err(Error::INCOMPLETE),
+            Some(b' ' | b'\r' | b'\n' | b'\t') => {}
+            Some(_) => return Err(Error::InvalidTarget { at: t1 }),
+        }
         if t1 == t0 || buf.get(t1) != Some(&b' ') {
             // Empty target (two SP), or the line ends after the target (no version: the
             // HTTP/0.9 form), or HTAB as a separator.

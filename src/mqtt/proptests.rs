@@ -172,75 +172,48 @@ fn ours(p: &ControlPacket<'_>) -> Seen {
     }
 }
 
-fn mqttbytes_v4(bytes: &[u8]) -> Option<Seen> {
-    use mqttbytes::v4::Packet as P;
-    let mut buf = bytes::BytesMut::from(bytes);
-    Some(match mqttbytes::v4::read(&mut buf, 1 << 28).ok()? {
-        P::Publish(p) => Seen::Publish(
-            p.dup,
-            p.qos as u8,
-            p.retain,
-            p.topic,
-            p.pkid,
-            p.payload.to_vec(),
-        ),
-        P::Subscribe(s) => Seen::Subscribe(
-            s.pkid,
-            s.filters
-                .into_iter()
-                .map(|f| (f.path, f.qos as u8))
-                .collect(),
-        ),
-        P::Connect(c) => Seen::Connect(c.client_id, c.keep_alive, c.clean_session),
-        P::PubAck(a) => Seen::Ack(4, a.pkid),
-        P::PubRec(a) => Seen::Ack(5, a.pkid),
-        P::PubRel(a) => Seen::Ack(6, a.pkid),
-        P::PubComp(a) => Seen::Ack(7, a.pkid),
-        P::ConnAck(_) => Seen::Other(2),
-        P::SubAck(_) => Seen::Other(9),
-        P::Unsubscribe(_) => Seen::Other(10),
-        P::UnsubAck(_) => Seen::Other(11),
-        P::PingReq => Seen::Other(12),
-        P::PingResp => Seen::Other(13),
-        P::Disconnect => Seen::Other(14),
-    })
+/// What mqttbytes' decoder for one version (`v4` or `v5`, same packet shapes for what
+/// [`Seen`] keeps) says of `bytes`.
+macro_rules! mqttbytes_seen {
+    ($name:ident, $module:ident) => {
+        fn $name(bytes: &[u8]) -> Option<Seen> {
+            use mqttbytes::$module::Packet as P;
+            let mut buf = bytes::BytesMut::from(bytes);
+            Some(match mqttbytes::$module::read(&mut buf, 1 << 28).ok()? {
+                P::Publish(p) => Seen::Publish(
+                    p.dup,
+                    p.qos as u8,
+                    p.retain,
+                    p.topic,
+                    p.pkid,
+                    p.payload.to_vec(),
+                ),
+                P::Subscribe(s) => Seen::Subscribe(
+                    s.pkid,
+                    s.filters
+                        .into_iter()
+                        .map(|f| (f.path, f.qos as u8))
+                        .collect(),
+                ),
+                P::Connect(c) => Seen::Connect(c.client_id, c.keep_alive, c.clean_session),
+                P::PubAck(a) => Seen::Ack(4, a.pkid),
+                P::PubRec(a) => Seen::Ack(5, a.pkid),
+                P::PubRel(a) => Seen::Ack(6, a.pkid),
+                P::PubComp(a) => Seen::Ack(7, a.pkid),
+                P::ConnAck(_) => Seen::Other(2),
+                P::SubAck(_) => Seen::Other(9),
+                P::Unsubscribe(_) => Seen::Other(10),
+                P::UnsubAck(_) => Seen::Other(11),
+                P::PingReq => Seen::Other(12),
+                P::PingResp => Seen::Other(13),
+                P::Disconnect { .. } => Seen::Other(14),
+            })
+        }
+    };
 }
 
-fn mqttbytes_v5(bytes: &[u8]) -> Option<Seen> {
-    use mqttbytes::v5::Packet as P;
-    let mut buf = bytes::BytesMut::from(bytes);
-    Some(match mqttbytes::v5::read(&mut buf, 1 << 28).ok()? {
-        P::Publish(p) => Seen::Publish(
-            p.dup,
-            p.qos as u8,
-            p.retain,
-            p.topic,
-            p.pkid,
-            p.payload.to_vec(),
-        ),
-        P::Subscribe(s) => Seen::Subscribe(
-            s.pkid,
-            s.filters
-                .into_iter()
-                .map(|f| (f.path, f.qos as u8))
-                .collect(),
-        ),
-        P::Connect(c) => Seen::Connect(c.client_id, c.keep_alive, c.clean_session),
-        P::PubAck(a) => Seen::Ack(4, a.pkid),
-        P::PubRec(a) => Seen::Ack(5, a.pkid),
-        P::PubRel(a) => Seen::Ack(6, a.pkid),
-        P::PubComp(a) => Seen::Ack(7, a.pkid),
-        other => Seen::Other(match other {
-            P::ConnAck(_) => 2,
-            P::SubAck(_) => 9,
-            P::Unsubscribe(_) => 10,
-            P::UnsubAck(_) => 11,
-            P::PingReq => 12,
-            P::PingResp => 13,
-            _ => 14,
-        }),
-    })
-}
+mqttbytes_seen!(mqttbytes_v4, v4);
+mqttbytes_seen!(mqttbytes_v5, v5);
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
