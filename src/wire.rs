@@ -84,45 +84,77 @@ impl<'a> Reader<'a> {
 /// `b` as text when it is well-formed UTF-8 without U+0000 (what MQTT's strings must
 /// be), or the offset of the first byte that breaks that and whether it is a NUL.
 ///
-/// One branch-free pass finds whether any byte is NUL and whether all are ASCII, which
-/// settles the common case; only non-ASCII text goes to `from_utf8`.
+/// One word-at-a-time pass settles the common case (ASCII without NUL); only the rest
+/// goes to `from_utf8` and a byte search.
 #[inline]
 pub(crate) fn text_without_nul(b: &[u8]) -> Result<&str, (usize, bool)> {
-    let (mut high, mut nul) = (0u8, false);
-    for &c in b {
-        high |= c;
-        nul |= c == 0;
+    if let Some(s) = ascii_without(b, [0]) {
+        return Ok(s);
     }
-    if nul {
-        let at = b.iter().position(|&c| c == 0).unwrap_or(0);
+    let nul = b.iter().position(|&c| c == 0);
+    let valid = b.get(..nul.unwrap_or(b.len())).unwrap_or_default();
+    match (core::str::from_utf8(valid), nul) {
         // A NUL after an invalid sequence: report what comes first.
-        return match core::str::from_utf8(b.get(..at).unwrap_or_default()) {
-            Ok(_) => Err((at, true)),
-            Err(e) => Err((e.valid_up_to(), false)),
-        };
-    }
-    match high < 0x80 {
-        true => ascii(b).ok_or((0, false)),
-        false => core::str::from_utf8(b).map_err(|e| (e.valid_up_to(), false)),
+        (Err(e), _) => Err((e.valid_up_to(), false)),
+        (Ok(_), Some(at)) => Err((at, true)),
+        (Ok(s), None) => Ok(s),
     }
 }
 
-/// `b` as text when it is ASCII.
+/// `true` when `b` is ASCII and holds no byte of `set`, eight bytes at a time.
+#[inline(always)]
+fn clean<const N: usize>(b: &[u8], set: [u8; N]) -> bool {
+    let bad = |x: u64| set.iter().fold(x & HI, |m, &c| m | eq_bytes(x, c));
+    // Short inputs in one word: bytes read twice are harmless, as all are tested.
+    let word = |lo: u32, hi: u32| u64::from(lo) | u64::from(hi) << 32;
+    let x = match (b.first_chunk::<4>(), b.last_chunk::<4>()) {
+        (Some(lo), Some(hi)) if b.len() < 8 => {
+            word(u32::from_le_bytes(*lo), u32::from_le_bytes(*hi))
+        }
+        (None, _) => match (b.first(), b.get(b.len() / 2), b.last()) {
+            (Some(&f), Some(&m), Some(&l)) => u64::from_le_bytes([f, m, l, f, f, f, f, f]),
+            _ => return true,
+        },
+        _ => {
+            let (mut acc, mut rest) = (0, b);
+            while let Some((w, tail)) = rest.split_first_chunk::<8>() {
+                acc |= bad(u64::from_le_bytes(*w));
+                rest = tail;
+            }
+            // The last eight bytes, overlapping words already seen.
+            match b.last_chunk::<8>() {
+                Some(w) => return acc | bad(u64::from_le_bytes(*w)) == 0,
+                None => return acc == 0,
+            }
+        }
+    };
+    bad(x) == 0
+}
+
+/// `b` as text when it is ASCII and holds no byte of `set` (with an empty `set`: when
+/// it is ASCII).
 ///
 /// The crate's one `unsafe` block. `core::str::from_utf8` pays a fixed cost per call
 /// that dominates on the short strings protocols are made of (header names, topics,
-/// MQTT property strings); `is_ascii` is a word-at-a-time test. Measured: 26% off
-/// `http::Request::decode_into`, and a third of the instructions of an MQTT 5.0
-/// PUBLISH decode (benches/http.rs, benches/mqtt.rs).
+/// MQTT property strings); this is a word-at-a-time test that also looks for the bytes
+/// a protocol forbids in the same pass. Measured: 26% off
+/// `http::Request::decode_into`, and more than half of an MQTT 5.0 PUBLISH decode
+/// (benches/http.rs, benches/mqtt.rs).
 #[inline]
 #[allow(unsafe_code)]
-pub(crate) fn ascii(b: &[u8]) -> Option<&str> {
-    if !b.is_ascii() {
+pub(crate) fn ascii_without<const N: usize>(b: &[u8], set: [u8; N]) -> Option<&str> {
+    if !clean(b, set) {
         return None;
     }
-    // SAFETY: `b` is ASCII (checked just above), and every sequence of ASCII bytes is
-    // valid UTF-8.
+    // SAFETY: every byte of `b` is ASCII (`clean` checked each one's high bit just
+    // above), and every sequence of ASCII bytes is valid UTF-8.
     Some(unsafe { core::str::from_utf8_unchecked(b) })
+}
+
+/// `b` as text when it is ASCII.
+#[inline]
+pub(crate) fn ascii(b: &[u8]) -> Option<&str> {
+    ascii_without(b, [])
 }
 
 /// `b` as text when it is well-formed UTF-8 (the ASCII case fast), or the offset of
@@ -262,6 +294,32 @@ mod tests {
         assert_eq!(utf8("café".as_bytes()), Ok("café"));
         assert_eq!(utf8(b"ab\xC0\xAF"), Err(2));
         assert_eq!(utf8(b"\xED\xA0\x80"), Err(0));
+    }
+
+    #[test]
+    fn ascii_without_matches_a_bytewise_check_at_every_length_and_position() {
+        // Short inputs are read as one overlapping word, long ones as words plus an
+        // overlapping last word: every byte must still be tested exactly.
+        let naive = |s: &[u8]| s.iter().all(|&b| b.is_ascii() && b != 0 && b != b'+');
+        for len in 0..40 {
+            for at in 0..len {
+                for b in 0u8..=255 {
+                    let mut s = [b'a'; 40];
+                    s[at] = b;
+                    let s = &s[..len];
+                    assert_eq!(
+                        ascii_without(s, [0, b'+']).is_some(),
+                        naive(s),
+                        "{b:#04x} at {at} of {len}"
+                    );
+                    assert_eq!(ascii(s).is_some(), s.is_ascii());
+                }
+            }
+        }
+        assert_eq!(ascii_without(b"", [0]), Some(""));
+        assert_eq!(text_without_nul(b"ab\0\xC0"), Err((2, true)));
+        assert_eq!(text_without_nul(b"\xC0\0"), Err((0, false)));
+        assert_eq!(text_without_nul("caf\u{e9}".as_bytes()), Ok("caf\u{e9}"));
     }
 
     #[test]

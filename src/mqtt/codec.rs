@@ -8,7 +8,7 @@ use core::num::NonZeroU16;
 use super::{Context, Error};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::{Reader, find_any, text_without_nul};
+use crate::wire::{Reader, ascii_without, find_any, text_without_nul};
 
 /// A Variable Byte Integer (MQTT 5.0 §1.5.5): 0 to 268,435,455 in one to four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -293,23 +293,31 @@ impl<'a> In<'a> {
     }
 
     pub(crate) fn u8(&mut self) -> Result<u8, Error> {
-        let e = self.truncated();
-        self.r.take_u8().ok_or(e)
+        match self.r.take_u8() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
     }
 
     pub(crate) fn u16(&mut self) -> Result<u16, Error> {
-        let e = self.truncated();
-        self.r.take_u16().ok_or(e)
+        match self.r.take_u16() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
     }
 
     pub(crate) fn u32(&mut self) -> Result<u32, Error> {
-        let e = self.truncated();
-        self.r.take_u32().ok_or(e)
+        match self.r.take_u32() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
     }
 
     pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        let e = self.truncated();
-        self.r.take(n).ok_or(e)
+        match self.r.take(n) {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
     }
 
     /// Everything left in the packet.
@@ -344,9 +352,20 @@ impl<'a> In<'a> {
     }
 
     /// A UTF-8 Encoded String (MQTT 5.0 §1.5.4).
+    #[inline]
     pub(crate) fn str(&mut self) -> Result<Str<'a>, Error> {
         let at = self.at() + 2;
         let b = self.binary()?;
+        match ascii_without(b, [0]) {
+            Some(s) if !self.cx.strict_strings => Ok(Str(s)),
+            _ => self.text(b, at),
+        }
+    }
+
+    /// The string `b` found at `at`, checked byte by byte: the error names the first
+    /// byte at fault.
+    #[cold]
+    fn text(&self, b: &'a [u8], at: usize) -> Result<Str<'a>, Error> {
         let s = text_without_nul(b).map_err(|(i, nul)| match nul {
             true => Error::NullCharacter { at: at + i },
             false => Error::InvalidUtf8 { at: at + i },
@@ -361,6 +380,16 @@ impl<'a> In<'a> {
 
     /// A Topic Name: a string without wildcards; empty only when `empty_ok`.
     pub(crate) fn topic_name(&mut self, empty_ok: bool) -> Result<Str<'a>, Error> {
+        // The common case in one pass: non-empty ASCII without NUL or wildcards.
+        let start = self.r;
+        let b = self.binary()?;
+        if !self.cx.strict_strings
+            && !b.is_empty()
+            && let Some(t) = ascii_without(b, [0, b'+', b'#'])
+        {
+            return Ok(Str(t));
+        }
+        self.r = start;
         let at = self.at() + 2;
         let t = self.str()?;
         if t.0.is_empty() && !empty_ok {

@@ -3,11 +3,10 @@
 
 use core::fmt;
 
-use super::codec::{In, Str, VarInt, check_binary, topic_name_error, varint, write_binary};
-use super::{Error, Version};
+use super::codec::{In, Str, VarInt, check_binary, topic_name_error, write_binary};
+use super::{Context, Error, Version};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::Reader;
 
 /// Where a property block stands: which packet (or the will) it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,6 +70,18 @@ enum Range {
     NonZero,
     /// A Topic Name: no wildcards.
     Topic,
+}
+
+impl Range {
+    /// Whether a numeric value `n` is in range (values that are not numbers are
+    /// checked by their type).
+    const fn admits(self, n: Option<u32>) -> bool {
+        match (self, n) {
+            (Self::Flag, Some(n)) => n <= 1,
+            (Self::NonZero, Some(n)) => n != 0,
+            _ => true,
+        }
+    }
 }
 
 use Holder as H;
@@ -305,78 +316,42 @@ impl<'a> Property<'a> {
         }
     }
 
-    /// Reads one property of a block decoding already validated.
-    fn read(r: &mut Reader<'a>) -> Option<Self> {
+    /// Reads one property, identifier and value, checking the value's type (strings
+    /// well-formed, a Response Topic a topic name); decoding and iteration share it.
+    fn read(r: &mut In<'a>) -> Result<Self, Error> {
         use Property::*;
-        let id = r.take_u8()?;
-        let (kind, ..) = spec(id)?;
-        let str = |r: &mut Reader<'a>| -> Option<Str<'a>> {
-            let n = r.take_u16()?;
-            crate::wire::utf8(r.take(usize::from(n))?)
-                .ok()
-                .map(Str::from_valid)
-        };
-        let bin = |r: &mut Reader<'a>| -> Option<&'a [u8]> {
-            let n = r.take_u16()?;
-            r.take(usize::from(n))
-        };
-        Some(match kind {
-            Kind::Byte => {
-                let v = r.take_u8()?;
-                match id {
-                    0x01 => PayloadFormatIndicator(v),
-                    0x17 => RequestProblemInformation(v),
-                    0x19 => RequestResponseInformation(v),
-                    0x24 => MaximumQos(v),
-                    0x25 => RetainAvailable(v),
-                    0x28 => WildcardSubscriptionAvailable(v),
-                    0x29 => SubscriptionIdentifierAvailable(v),
-                    _ => SharedSubscriptionAvailable(v),
-                }
-            }
-            Kind::U16 => {
-                let v = r.take_u16()?;
-                match id {
-                    0x13 => ServerKeepAlive(v),
-                    0x21 => ReceiveMaximum(v),
-                    0x22 => TopicAliasMaximum(v),
-                    _ => TopicAlias(v),
-                }
-            }
-            Kind::U32 => {
-                let v = r.take_u32()?;
-                match id {
-                    0x02 => MessageExpiryInterval(v),
-                    0x11 => SessionExpiryInterval(v),
-                    0x18 => WillDelayInterval(v),
-                    _ => MaximumPacketSize(v),
-                }
-            }
-            Kind::VarInt => {
-                let (v, n) = varint(r.rest(), 0, false).ok()??;
-                r.take(n)?;
-                SubscriptionIdentifier(v)
-            }
-            Kind::Str => {
-                let s = str(r)?;
-                match id {
-                    0x03 => ContentType(s),
-                    0x08 => ResponseTopic(s),
-                    0x12 => AssignedClientIdentifier(s),
-                    0x15 => AuthenticationMethod(s),
-                    0x1A => ResponseInformation(s),
-                    0x1C => ServerReference(s),
-                    _ => ReasonString(s),
-                }
-            }
-            Kind::Binary => {
-                let b = bin(r)?;
-                match id {
-                    0x09 => CorrelationData(b),
-                    _ => AuthenticationData(b),
-                }
-            }
-            Kind::Pair => UserProperty(str(r)?, str(r)?),
+        let at = r.at();
+        let id = r.u8()?;
+        Ok(match id {
+            0x01 => PayloadFormatIndicator(r.u8()?),
+            0x02 => MessageExpiryInterval(r.u32()?),
+            0x03 => ContentType(r.str()?),
+            // [MQTT-4.7.3-1]: a Topic Name has at least one character.
+            0x08 => ResponseTopic(r.topic_name(false)?),
+            0x09 => CorrelationData(r.binary()?),
+            0x0B => SubscriptionIdentifier(r.varint()?),
+            0x11 => SessionExpiryInterval(r.u32()?),
+            0x12 => AssignedClientIdentifier(r.str()?),
+            0x13 => ServerKeepAlive(r.u16()?),
+            0x15 => AuthenticationMethod(r.str()?),
+            0x16 => AuthenticationData(r.binary()?),
+            0x17 => RequestProblemInformation(r.u8()?),
+            0x18 => WillDelayInterval(r.u32()?),
+            0x19 => RequestResponseInformation(r.u8()?),
+            0x1A => ResponseInformation(r.str()?),
+            0x1C => ServerReference(r.str()?),
+            0x1F => ReasonString(r.str()?),
+            0x21 => ReceiveMaximum(r.u16()?),
+            0x22 => TopicAliasMaximum(r.u16()?),
+            0x23 => TopicAlias(r.u16()?),
+            0x24 => MaximumQos(r.u8()?),
+            0x25 => RetainAvailable(r.u8()?),
+            0x26 => UserProperty(r.str()?, r.str()?),
+            0x27 => MaximumPacketSize(r.u32()?),
+            0x28 => WildcardSubscriptionAvailable(r.u8()?),
+            0x29 => SubscriptionIdentifierAvailable(r.u8()?),
+            0x2A => SharedSubscriptionAvailable(r.u8()?),
+            _ => return Err(Error::UnknownProperty { id, at }),
         })
     }
 }
@@ -416,14 +391,16 @@ impl<'a> Properties<'a> {
 
     /// The properties, in order. Cannot fail: decoding validated them.
     pub fn iter(&self) -> impl Iterator<Item = Property<'a>> + use<'a> {
-        let (mut raw, mut list) = match self.repr {
-            Repr::Raw(b) => (Reader::at(b, 0), [].iter()),
-            Repr::List(l) => (Reader::at(&[], 0), l.iter()),
+        let (raw, mut list) = match self.repr {
+            Repr::Raw(b) => (b, [].iter()),
+            Repr::List(l) => (&[][..], l.iter()),
         };
+        // The block was validated in the version that has properties.
+        let mut raw = In::new(raw, 0, 0, Context::new(Version::V5));
         core::iter::from_fn(move || match list.next() {
             Some(p) => Some(*p),
             None if raw.is_empty() => None,
-            None => Property::read(&mut raw),
+            None => Property::read(&mut raw).ok(),
         })
     }
 
@@ -518,12 +495,7 @@ impl<'a> Properties<'a> {
                 ));
             }
             seen |= 1 << id;
-            let bad_value = match (range, p.number()) {
-                (Range::Flag, Some(n)) => n > 1,
-                (Range::NonZero, Some(n)) => n == 0,
-                _ => false,
-            };
-            if bad_value {
+            if !range.admits(p.number()) {
                 return Err(EncodeError::OutOfRange {
                     field: "property value",
                     value: u64::from(p.number().unwrap_or(0)),
@@ -542,11 +514,6 @@ impl<'a> Properties<'a> {
                 }
                 _ => {}
             }
-        }
-        if seen & (1 << 0x16) != 0 && seen & (1 << 0x15) == 0 {
-            return Err(EncodeError::Inconsistent(
-                "Authentication Data without Authentication Method",
-            ));
         }
         if seen & (1 << 0x16) != 0 && seen & (1 << 0x15) == 0 {
             return Err(EncodeError::Inconsistent(
@@ -577,8 +544,9 @@ impl<'a> Properties<'a> {
         let mut seen = 0u64;
         while !r.is_empty() {
             let at = r.at();
-            let id = r.u8()?;
-            let Some((kind, range, allowed, repeat)) = spec(id) else {
+            let p = Property::read(&mut r)?;
+            let id = p.id();
+            let Some((_, range, allowed, repeat)) = spec(id) else {
                 return Err(Error::UnknownProperty { id, at });
             };
             if allowed & holder.bit() == 0 {
@@ -588,38 +556,8 @@ impl<'a> Properties<'a> {
                 return Err(Error::DuplicateProperty { id, at });
             }
             seen |= 1 << id;
-            let v_at = r.at();
-            let n = match kind {
-                Kind::Byte => u32::from(r.u8()?),
-                Kind::U16 => u32::from(r.u16()?),
-                Kind::U32 => r.u32()?,
-                Kind::VarInt => r.varint()?.get(),
-                // [MQTT-4.7.3-1]: a Topic Name has at least one character.
-                Kind::Str if range == Range::Topic => {
-                    r.topic_name(false)?;
-                    0
-                }
-                Kind::Str => {
-                    r.str()?;
-                    0
-                }
-                Kind::Binary => {
-                    r.binary()?;
-                    0
-                }
-                Kind::Pair => {
-                    r.str()?;
-                    r.str()?;
-                    0
-                }
-            };
-            let bad = match range {
-                Range::Flag => n > 1,
-                Range::NonZero => n == 0,
-                _ => false,
-            };
-            if bad {
-                return Err(Error::InvalidPropertyValue { id, at: v_at });
+            if !range.admits(p.number()) {
+                return Err(Error::InvalidPropertyValue { id, at: at + 1 });
             }
         }
         // MQTT 5.0 §3.1.2.11.10, §3.2.2.3.18, §3.15.2.2.3: Authentication Data without an
