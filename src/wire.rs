@@ -101,10 +101,12 @@ pub(crate) fn text_without_nul(b: &[u8]) -> Result<&str, (usize, bool)> {
     }
 }
 
-/// `true` when `b` is ASCII and holds no byte of `set`, eight bytes at a time.
+/// `true` when `b` holds a byte of `set` (or, with `non_ascii`, a byte of 128 or
+/// more), eight bytes at a time and without a branch per word.
 #[inline(always)]
-fn clean<const N: usize>(b: &[u8], set: [u8; N]) -> bool {
-    let bad = |x: u64| set.iter().fold(x & HI, |m, &c| m | eq_bytes(x, c));
+fn any<const N: usize>(b: &[u8], set: [u8; N], non_ascii: bool) -> bool {
+    let high = if non_ascii { HI } else { 0 };
+    let bad = |x: u64| set.iter().fold(x & high, |m, &c| m | eq_bytes(x, c));
     // Short inputs in one word: bytes read twice are harmless, as all are tested.
     let word = |lo: u32, hi: u32| u64::from(lo) | u64::from(hi) << 32;
     let x = match (b.first_chunk::<4>(), b.last_chunk::<4>()) {
@@ -113,7 +115,7 @@ fn clean<const N: usize>(b: &[u8], set: [u8; N]) -> bool {
         }
         (None, _) => match (b.first(), b.get(b.len() / 2), b.last()) {
             (Some(&f), Some(&m), Some(&l)) => u64::from_le_bytes([f, m, l, f, f, f, f, f]),
-            _ => return true,
+            _ => return false,
         },
         _ => {
             let (mut acc, mut rest) = (0, b);
@@ -123,12 +125,12 @@ fn clean<const N: usize>(b: &[u8], set: [u8; N]) -> bool {
             }
             // The last eight bytes, overlapping words already seen.
             match b.last_chunk::<8>() {
-                Some(w) => return acc | bad(u64::from_le_bytes(*w)) == 0,
-                None => return acc == 0,
+                Some(w) => return acc | bad(u64::from_le_bytes(*w)) != 0,
+                None => return acc != 0,
             }
         }
     };
-    bad(x) == 0
+    bad(x) != 0
 }
 
 /// `b` as text when it is ASCII and holds no byte of `set` (with an empty `set`: when
@@ -143,10 +145,10 @@ fn clean<const N: usize>(b: &[u8], set: [u8; N]) -> bool {
 #[inline]
 #[allow(unsafe_code)]
 pub(crate) fn ascii_without<const N: usize>(b: &[u8], set: [u8; N]) -> Option<&str> {
-    if !clean(b, set) {
+    if any(b, set, true) {
         return None;
     }
-    // SAFETY: every byte of `b` is ASCII (`clean` checked each one's high bit just
+    // SAFETY: every byte of `b` is ASCII (`any` checked each one's high bit just
     // above), and every sequence of ASCII bytes is valid UTF-8.
     Some(unsafe { core::str::from_utf8_unchecked(b) })
 }
@@ -178,21 +180,14 @@ pub(crate) const fn eq_bytes(x: u64, b: u8) -> u64 {
     !(((t & LO7) + LO7) | t) & HI
 }
 
-/// Offset of the first byte of `s` that is one of `set`, eight bytes at a time.
+/// Offset of the first byte of `s` that is one of `set`: a word-at-a-time test for
+/// the common case of none, a byte search otherwise.
 #[inline]
 pub(crate) fn find_any<const N: usize>(s: &[u8], set: [u8; N]) -> Option<usize> {
-    let mut off = 0;
-    let mut rest = s;
-    while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-        let x = u64::from_le_bytes(*word);
-        let hits = set.iter().fold(0, |m, &b| m | eq_bytes(x, b));
-        if hits != 0 {
-            return Some(off + (hits.trailing_zeros() / 8) as usize);
-        }
-        off += 8;
-        rest = tail;
+    match any(s, set, false) {
+        true => s.iter().position(|b| set.contains(b)),
+        false => None,
     }
-    rest.iter().position(|b| set.contains(b)).map(|i| off + i)
 }
 
 /// A [`Sink`] over a slice that the caller sized with `encoded_len`.
