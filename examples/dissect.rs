@@ -18,6 +18,7 @@
 //! - `http request | response | response to <METHOD> | chunked | framing`
 //!   (`framing` decodes a request head and prints its body framing, RFC 9112 §6.3).
 //! - `mqtt v3.1.1 | v5 | v3.1`, optionally followed by `max_packet_size=N`.
+//! - `coap udp | tcp | ws` (RFC 7252 datagrams, RFC 8323 stream and WebSocket framing).
 //!
 //! Uses the public API only.
 
@@ -47,6 +48,14 @@ fn main() -> ExitCode {
             Some(f) => f,
             None => {
                 eprintln!("dissect: unknown mqtt context {ctx:?}: {}", mqtt::CONTEXTS);
+                return ExitCode::from(2);
+            }
+        },
+        #[cfg(feature = "coap")]
+        ("coap", ctx) => match coap::pick(ctx) {
+            Some(f) => f,
+            None => {
+                eprintln!("dissect: unknown coap context {ctx:?}: {}", coap::CONTEXTS);
                 return ExitCode::from(2);
             }
         },
@@ -213,6 +222,32 @@ mod mqtt {
         Some(|b| {
             let cx = MQTT_CONTEXT.get().copied().unwrap_or_default();
             report(b, ControlPacket::decode_with(b, &cx), |_| Ok(String::new()))
+        })
+    }
+}
+
+#[cfg(feature = "coap")]
+mod coap {
+    use super::report;
+    use iotwire::Packet;
+    use iotwire::coap::{Context, Message, Transport};
+
+    pub const CONTEXTS: &str = "udp | tcp | ws";
+
+    pub fn pick(ctx: &str) -> Option<fn(&[u8]) -> String> {
+        fn decode(b: &[u8], t: Transport) -> String {
+            report(b, Message::decode_with(b, &Context::new(t)), |m| {
+                Ok(match m.unknown_critical() {
+                    Some(n) => format!(" unknown-critical={n}"),
+                    None => String::new(),
+                })
+            })
+        }
+        Some(match ctx {
+            "udp" => |b| decode(b, Transport::Udp),
+            "tcp" => |b| decode(b, Transport::Tcp),
+            "ws" => |b| decode(b, Transport::WebSocket),
+            _ => return None,
         })
     }
 }

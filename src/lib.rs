@@ -65,6 +65,8 @@ mod error;
 mod packet;
 mod wire;
 
+#[cfg(feature = "coap")]
+pub mod coap;
 #[cfg(feature = "http")]
 pub mod http;
 #[cfg(feature = "mqtt")]

@@ -274,3 +274,72 @@ mod mqtt {
         }
     }
 }
+
+#[cfg(feature = "coap")]
+mod coap {
+    use super::*;
+    use iotwire::coap::{Context, Message, Transport};
+
+    /// The context column: `udp`, `tcp` or `ws`.
+    fn context(s: &str) -> Context {
+        Context::new(match s {
+            "udp" => Transport::Udp,
+            "tcp" => Transport::Tcp,
+            "ws" => Transport::WebSocket,
+            other => panic!("unknown coap context {other:?}"),
+        })
+    }
+
+    #[test]
+    fn every_coap_row_gives_what_it_expects() {
+        let rows = rows(include_str!("hostile/coap.tsv"));
+        assert!(rows.len() >= 68, "the set has {} rows", rows.len());
+        let bad: Vec<String> = rows
+            .iter()
+            .filter_map(|r| {
+                check(
+                    r,
+                    outcome(Message::decode_with(&r.bytes, &context(r.context))),
+                )
+            })
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "{} rows differ:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+
+    #[test]
+    fn accepted_coap_messages_reencode_byte_for_byte() {
+        // Options are kept as they came, so every accepted row is its own encoding.
+        for row in rows(include_str!("hostile/coap.tsv")) {
+            if row.expect != "accept" {
+                continue;
+            }
+            let (m, _) = Message::decode_with(&row.bytes, &context(row.context)).unwrap();
+            assert_eq!(m.encoded_len(), row.bytes.len(), "{}", row.id);
+            assert_eq!(
+                m.to_vec().as_deref(),
+                Ok(&row.bytes[..]),
+                "{}: {m:?}",
+                row.id
+            );
+        }
+    }
+
+    #[test]
+    fn rejected_tcp_frames_stay_rejected_when_more_bytes_follow() {
+        // A stream decoder rejects as soon as the bytes prove the frame malformed.
+        for row in rows(include_str!("hostile/coap.tsv")) {
+            if row.expect != "reject" || row.context != "tcp" {
+                continue;
+            }
+            let mut longer = row.bytes.clone();
+            longer.extend_from_slice(&[0u8; 64]);
+            let got = outcome(Message::decode_with(&longer, &context("tcp")));
+            assert!(matches!(got, Outcome::Reject(_)), "{}: {got:?}", row.id);
+        }
+    }
+}

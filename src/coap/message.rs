@@ -1,0 +1,725 @@
+//! Messages: the RFC 7252 datagram header, the RFC 8323 stream and WebSocket headers,
+//! and what follows them (token, options, payload).
+
+use super::option::signaling;
+use super::option::{Block, ContentFormat, Format, Opt, OptionNumber, Options, Value, next_option};
+use super::{Code, Context, Error, Transport, Type};
+use crate::error::{EncodeError, Needed};
+use crate::packet::{Packet, Sink};
+use crate::wire::Reader;
+
+/// The header fields that depend on the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Header {
+    /// A UDP (or DTLS) datagram (RFC 7252 §3): type and Message ID.
+    Udp {
+        /// The message type.
+        kind: Type,
+        /// The Message ID.
+        message_id: u16,
+    },
+    /// A frame in a TCP (or TLS) stream (RFC 8323 §3.2): the length is in the header.
+    Tcp,
+    /// A WebSocket message (RFC 8323 §4.2): the WebSocket frame gives the length.
+    WebSocket,
+}
+
+impl Header {
+    /// The transport this header belongs to.
+    pub const fn transport(self) -> Transport {
+        match self {
+            Self::Udp { .. } => Transport::Udp,
+            Self::Tcp => Transport::Tcp,
+            Self::WebSocket => Transport::WebSocket,
+        }
+    }
+}
+
+/// One CoAP message over any transport: header, code, token, options, payload.
+///
+/// ```
+/// use iotwire::Packet;
+/// use iotwire::coap::{Code, Context, Header, Message, Opt, OptionNumber, Options, Type};
+///
+/// let opts = [
+///     Opt::str(OptionNumber::URI_PATH, "sensors"),
+///     Opt::str(OptionNumber::URI_PATH, "temp"),
+///     Opt::uint(OptionNumber::ACCEPT, 50),
+/// ];
+/// let get = Message {
+///     header: Header::Udp { kind: Type::Confirmable, message_id: 0x7d34 },
+///     code: Code::GET,
+///     token: &[0x20],
+///     options: Options::new(&opts),
+///     payload: &[],
+/// };
+/// let bytes = get.to_vec()?;
+/// let (back, n) = Message::decode(&bytes).unwrap();
+/// assert_eq!((back, n), (get, bytes.len()));
+/// assert_eq!(back.uri_path().collect::<Vec<_>>(), ["sensors", "temp"]);
+/// # Ok::<(), iotwire::EncodeError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Message<'a> {
+    /// Type and Message ID over UDP; which reliable framing otherwise.
+    pub header: Header,
+    /// Request method, response code, signal, or Empty.
+    pub code: Code,
+    /// The token, 0 to 8 bytes.
+    pub token: &'a [u8],
+    /// The options.
+    pub options: Options<'a>,
+    /// The payload (empty when there is none: an empty payload is never sent).
+    pub payload: &'a [u8],
+}
+
+/// What to do with one option (RFC 7252 §5.4.1, §5.4.3, §5.4.5; RFC 8323 §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Recognised and well formed.
+    Good,
+    /// Treated as unrecognised and ignored (elective), or unknown to the registry.
+    Ignored,
+    /// The message is rejected.
+    Reject(Error),
+}
+
+/// Judges option `number` with `value` in a message with `code`; `repeat` when the
+/// previous option had the same number. `at` is for the error.
+fn judge(
+    number: u16,
+    value: &Value<'_>,
+    code: Code,
+    reliable: bool,
+    repeat: bool,
+    at: usize,
+) -> Verdict {
+    let n = OptionNumber(number);
+    let Some(spec) = n.spec_in(code) else {
+        // Signaling: a critical option the code does not define aborts (RFC 8323 §5.2).
+        return match code.is_signaling() && n.is_critical() {
+            true => Verdict::Reject(Error::BadSignalingOption { number, at }),
+            false => Verdict::Ignored,
+        };
+    };
+    let block = matches!(
+        n,
+        OptionNumber::BLOCK1
+            | OptionNumber::BLOCK2
+            | OptionNumber::Q_BLOCK1
+            | OptionNumber::Q_BLOCK2
+    );
+    let bad = !well_formed(spec.format, spec.min, spec.max, value)
+        || (repeat && !spec.repeatable)
+        // SZX 7 is BERT over reliable transports, reserved over UDP (RFC 7959 §2.2).
+        || (block && !reliable && value.with_bytes(|b| b.last().is_some_and(|&l| l & 7 == 7)));
+    match bad {
+        false => Verdict::Good,
+        true if code == Code::CSM => Verdict::Reject(Error::BadSignalingOption { number, at }),
+        true if n.is_critical() && !code.is_signaling() => {
+            Verdict::Reject(Error::BadCriticalOption { number, at })
+        }
+        true => Verdict::Ignored,
+    }
+}
+
+/// Whether `value` has `format` and a length in `min..=max`.
+fn well_formed(format: Format, min: u16, max: u16, value: &Value<'_>) -> bool {
+    let n = value.len();
+    if n < usize::from(min) || n > usize::from(max) {
+        return false;
+    }
+    match (format, value) {
+        (Format::String, Value::Bytes(b)) => crate::wire::utf8(b).is_ok(),
+        (Format::Uint, _) | (_, Value::Bytes(_)) => true,
+        (_, Value::Uint(_)) => false,
+    }
+}
+
+/// Validates the options at the front of `r` (up to the payload marker or the end),
+/// offsets counted from `base`.
+fn walk(r: &mut Reader<'_>, base: usize, code: Code, reliable: bool) -> Result<(), Error> {
+    let mut prev = None;
+    while let Some((number, value, at)) = next_option(r, prev.unwrap_or(0), base)? {
+        let repeat = prev == Some(number);
+        if let Verdict::Reject(e) = judge(number, &Value::Bytes(value), code, reliable, repeat, at)
+        {
+            return Err(e);
+        }
+        prev = Some(number);
+    }
+    Ok(())
+}
+
+/// Token, options and payload of a message whose header ends at `start` of `msg`
+/// (the whole message: a datagram, a WebSocket message, or a complete stream frame).
+fn body<'a>(
+    msg: &'a [u8],
+    start: usize,
+    tkl: usize,
+    code: Code,
+    reliable: bool,
+) -> Result<(&'a [u8], Options<'a>, &'a [u8]), Error> {
+    let mut r = Reader::at(msg, start);
+    let token = r.take(tkl).ok_or(Error::Truncated { at: start })?;
+    let opts_at = r.pos();
+    walk(&mut r, 0, code, reliable)?;
+    let opts = msg.get(opts_at..r.pos()).unwrap_or_default();
+    let marker = r.pos();
+    let payload = match r.take_u8() {
+        None => &[][..],
+        // The walk stops only at the end or at the marker.
+        Some(_) => match r.rest() {
+            [] => return Err(Error::EmptyPayload { at: marker }),
+            p => p,
+        },
+    };
+    Ok((token, Options::raw(opts), payload))
+}
+
+/// The reserved code classes on this transport (RFC 7252 §12.1, RFC 8323 §5.1).
+const fn reserved_class(code: Code, reliable: bool) -> bool {
+    match code.class() {
+        1 | 6 => true,
+        7 => !reliable,
+        _ => false,
+    }
+}
+
+fn decode_udp(buf: &[u8]) -> Result<(Message<'_>, usize), Error> {
+    let Some(&[b0, c, m0, m1]) = buf.first_chunk::<4>() else {
+        return Err(Error::TooShort { len: buf.len() });
+    };
+    if b0 >> 6 != 1 {
+        return Err(Error::UnsupportedVersion { version: b0 >> 6 });
+    }
+    let kind = Type::from_bits(b0 >> 4);
+    let tkl = b0 & 0x0F;
+    if tkl > 8 {
+        return Err(Error::ReservedTokenLength { tkl });
+    }
+    let (code, message_id) = (Code(c), u16::from_be_bytes([m0, m1]));
+    if reserved_class(code, false) {
+        return Err(Error::ReservedCode {
+            code,
+            message_id: Some((kind, message_id)),
+        });
+    }
+    let mismatch = Error::TypeCodeMismatch {
+        kind,
+        code,
+        message_id,
+    };
+    // RFC 7252 §4.1, §4.2, §4.3 Table 1.
+    match (kind, code) {
+        (Type::NonConfirmable, Code::EMPTY) => return Err(mismatch),
+        (_, Code::EMPTY) if buf.len() > 4 => return Err(Error::EmptyNotEmpty { at: 4 }),
+        (Type::Reset, c) if c != Code::EMPTY => return Err(mismatch),
+        (Type::Acknowledgement, c) if c.is_request() => return Err(mismatch),
+        _ => {}
+    }
+    let (token, options, payload) = body(buf, 4, usize::from(tkl), code, false)?;
+    let header = Header::Udp { kind, message_id };
+    Ok((
+        Message {
+            header,
+            code,
+            token,
+            options,
+            payload,
+        },
+        buf.len(),
+    ))
+}
+
+/// The extended-length bytes a Len nibble calls for, and what they add (RFC 8323 §3.2).
+const fn extended(nibble: u8) -> (usize, u64) {
+    match nibble {
+        0..=12 => (0, 0),
+        13 => (1, 13),
+        14 => (2, 269),
+        _ => (4, 65_805),
+    }
+}
+
+fn decode_tcp<'a>(buf: &'a [u8], cx: &Context) -> Result<(Message<'a>, usize), Error> {
+    let Some(&b0) = buf.first() else {
+        return Err(Error::Incomplete(Needed::new(2)));
+    };
+    let tkl = b0 & 0x0F;
+    if tkl > 8 {
+        return Err(Error::ReservedTokenLength { tkl });
+    }
+    let (ext_n, add) = extended(b0 >> 4);
+    let fixed = 1 + ext_n + 1 + usize::from(tkl);
+    let len = match buf.get(1..1 + ext_n) {
+        None => {
+            // The shortest frame this Len nibble allows.
+            let min = fixed as u64 + add;
+            return Err(Error::Incomplete(Needed::new(
+                (min - buf.len() as u64).try_into().unwrap_or(usize::MAX),
+            )));
+        }
+        Some([]) => u64::from(b0 >> 4),
+        Some(ext) => ext.iter().fold(0u64, |n, &d| n << 8 | u64::from(d)) + add,
+    };
+    let total = fixed as u64 + len;
+    if total > cx.max_message_size as u64 {
+        return Err(Error::MessageTooLarge {
+            size: total,
+            max: cx.max_message_size,
+        });
+    }
+    let Some(msg) = usize::try_from(total).ok().and_then(|t| buf.get(..t)) else {
+        let missing = total - buf.len() as u64;
+        return Err(Error::Incomplete(Needed::new(
+            missing.try_into().unwrap_or(usize::MAX),
+        )));
+    };
+    let code = Code(msg.get(1 + ext_n).copied().unwrap_or_default());
+    if reserved_class(code, true) {
+        return Err(Error::ReservedCode {
+            code,
+            message_id: None,
+        });
+    }
+    let (token, options, payload) = body(msg, 2 + ext_n, usize::from(tkl), code, true)?;
+    let m = Message {
+        header: Header::Tcp,
+        code,
+        token,
+        options,
+        payload,
+    };
+    Ok((m, msg.len()))
+}
+
+fn decode_ws(buf: &[u8]) -> Result<(Message<'_>, usize), Error> {
+    let Some(&[b0, c]) = buf.first_chunk::<2>() else {
+        return Err(Error::TooShort { len: buf.len() });
+    };
+    if b0 >> 4 != 0 {
+        return Err(Error::WebSocketLength { len: b0 >> 4 });
+    }
+    let tkl = b0 & 0x0F;
+    if tkl > 8 {
+        return Err(Error::ReservedTokenLength { tkl });
+    }
+    let code = Code(c);
+    if reserved_class(code, true) {
+        return Err(Error::ReservedCode {
+            code,
+            message_id: None,
+        });
+    }
+    let (token, options, payload) = body(buf, 2, usize::from(tkl), code, true)?;
+    let m = Message {
+        header: Header::WebSocket,
+        code,
+        token,
+        options,
+        payload,
+    };
+    Ok((m, buf.len()))
+}
+
+impl<'a> Packet<'a> for Message<'a> {
+    type Error = Error;
+    type Context = Context;
+
+    /// Decodes one message. Over UDP and WebSocket the input is the whole message
+    /// (a datagram, a WebSocket message): a short one is malformed. Over TCP it is the
+    /// front of a stream: a short one is `Incomplete`.
+    fn decode_with(buf: &'a [u8], cx: &Context) -> Result<(Self, usize), Error> {
+        match cx.transport {
+            Transport::Udp => decode_udp(buf),
+            Transport::Tcp => decode_tcp(buf, cx),
+            Transport::WebSocket => decode_ws(buf),
+        }
+    }
+
+    fn encoded_len(&self) -> usize {
+        let rest = self.rest_len();
+        match self.header {
+            Header::Udp { .. } => 4 + self.token.len() + rest,
+            Header::Tcp => 2 + extended(len_nibble(rest)).0 + self.token.len() + rest,
+            Header::WebSocket => 2 + self.token.len() + rest,
+        }
+    }
+
+    fn check(&self) -> Result<(), EncodeError> {
+        let reliable = !matches!(self.header, Header::Udp { .. });
+        if self.token.len() > 8 {
+            return Err(EncodeError::TooLong {
+                field: "token",
+                len: self.token.len(),
+                max: 8,
+            });
+        }
+        if reserved_class(self.code, reliable) {
+            return Err(EncodeError::Inconsistent(
+                "reserved code class on this transport",
+            ));
+        }
+        if let Header::Udp { kind, .. } = self.header {
+            let empty = self.code == Code::EMPTY;
+            let has_content =
+                !self.token.is_empty() || !self.options.is_empty() || !self.payload.is_empty();
+            match kind {
+                Type::NonConfirmable if empty => {
+                    return Err(EncodeError::Inconsistent("Non-confirmable Empty message"));
+                }
+                _ if empty && has_content => {
+                    return Err(EncodeError::Inconsistent(
+                        "Empty message with token, options or payload",
+                    ));
+                }
+                Type::Reset if !empty => {
+                    return Err(EncodeError::Inconsistent("Reset that is not Empty"));
+                }
+                Type::Acknowledgement if self.code.is_request() => {
+                    return Err(EncodeError::Inconsistent("Acknowledgement with a request"));
+                }
+                _ => {}
+            }
+        }
+        let mut prev = None;
+        for o in self.options.iter() {
+            if o.value.len() > MAX_OPTION_LEN {
+                return Err(EncodeError::TooLong {
+                    field: "option value",
+                    len: o.value.len(),
+                    max: MAX_OPTION_LEN,
+                });
+            }
+            let repeat = prev == Some(o.number);
+            if let Verdict::Reject(_) = judge(o.number.0, &o.value, self.code, reliable, repeat, 0)
+            {
+                return Err(EncodeError::Inconsistent(
+                    "option that decoding would reject (malformed critical or CSM option)",
+                ));
+            }
+            prev = Some(o.number);
+        }
+        Ok(())
+    }
+
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        self.write_head(out);
+        out.put(self.payload);
+    }
+}
+
+/// The longest option value the option format can carry (RFC 7252 §3.1).
+const MAX_OPTION_LEN: usize = 65_535 + 269;
+
+/// The Len nibble for `n` bytes of options and payload (RFC 8323 §3.2).
+const fn len_nibble(n: usize) -> u8 {
+    match n {
+        0..=12 => n as u8,
+        13..=268 => 13,
+        269..=65_804 => 14,
+        _ => 15,
+    }
+}
+
+impl<'a> Message<'a> {
+    /// Bytes after the token: options, and the marker and payload if there is one.
+    fn rest_len(&self) -> usize {
+        self.options.encoded_len()
+            + match self.payload.len() {
+                0 => 0,
+                n => 1 + n,
+            }
+    }
+
+    /// Writes everything but the payload: header (which counts the payload), token,
+    /// options, and the payload marker when there is a payload.
+    fn write_head<S: Sink + ?Sized>(&self, out: &mut S) {
+        let tkl = self.token.len().min(15) as u8;
+        match self.header {
+            Header::Udp { kind, message_id } => {
+                out.put_u8(0x40 | (kind as u8) << 4 | tkl);
+                out.put_u8(self.code.0);
+                out.put(&message_id.to_be_bytes());
+            }
+            Header::Tcp => {
+                let rest = self.rest_len();
+                let nibble = len_nibble(rest);
+                out.put_u8(nibble << 4 | tkl);
+                let (n, add) = extended(nibble);
+                let ext = (rest as u64).saturating_sub(add).to_be_bytes();
+                out.put(ext.get(8 - n..).unwrap_or_default());
+                out.put_u8(self.code.0);
+            }
+            Header::WebSocket => {
+                out.put_u8(tkl);
+                out.put_u8(self.code.0);
+            }
+        }
+        out.put(self.token);
+        self.options.write_to(out);
+        if !self.payload.is_empty() {
+            out.put_u8(0xFF);
+        }
+    }
+
+    /// Bytes of the message without its payload (header, token, options and the
+    /// payload marker), for a vectored write with the payload after it.
+    pub fn head_len(&self) -> usize {
+        self.encoded_len() - self.payload.len()
+    }
+
+    /// Writes the message without its payload into `out` (the header counts the
+    /// payload, and the payload marker is written when there is one), so that head and
+    /// payload go out in one vectored write. Returns [`Message::head_len`].
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::Packet::encode`] for the whole message.
+    pub fn encode_head(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
+        self.check()?;
+        let needed = self.head_len();
+        let Some(dst) = out.get_mut(..needed) else {
+            return Err(EncodeError::BufferTooSmall {
+                needed,
+                available: out.len(),
+            });
+        };
+        let mut w = crate::wire::SliceWriter::new(dst);
+        self.write_head(&mut w);
+        Ok(needed)
+    }
+}
+
+/// Typed views of the options (RFC 7252 §5.10, RFC 7641, RFC 7959, RFC 7967, RFC 8768,
+/// RFC 9175, RFC 8323 §5). Each reads only well-formed occurrences: an elective option
+/// with a bad length, or a second occurrence of one that may occur once, is treated as
+/// unrecognised (RFC 7252 §5.4.1, §5.4.5) and shows in [`Message::ignored_options`].
+impl<'a> Message<'a> {
+    /// Every well-formed occurrence of `number` (only the first of one that may not
+    /// repeat).
+    pub fn options_of(&self, number: OptionNumber) -> impl Iterator<Item = Opt<'a>> + use<'a> {
+        let (code, reliable) = (self.code, self.is_reliable());
+        let mut first = true;
+        self.options.all(number).filter(move |o| {
+            let repeat = !core::mem::replace(&mut first, false);
+            judge(o.number.0, &o.value, code, reliable, repeat, 0) == Verdict::Good
+        })
+    }
+
+    /// The first well-formed occurrence of `number`.
+    pub fn option(&self, number: OptionNumber) -> Option<Opt<'a>> {
+        self.options_of(number).next()
+    }
+
+    /// Options treated as unrecognised: unknown elective numbers, and known elective
+    /// options that are malformed or repeated where they may not be. (Unknown critical
+    /// options are in [`Message::unknown_critical`].)
+    pub fn ignored_options(&self) -> impl Iterator<Item = Opt<'a>> + use<'a> {
+        let (code, reliable) = (self.code, self.is_reliable());
+        let mut prev = None;
+        self.options.iter().filter(move |o| {
+            let repeat = prev.replace(o.number) == Some(o.number);
+            judge(o.number.0, &o.value, code, reliable, repeat, 0) == Verdict::Ignored
+                && !(o.number.is_critical() && o.number.spec_in(code).is_none())
+        })
+    }
+
+    /// The first critical option the registry does not know: a server answers a CON
+    /// request holding one with 4.02 Bad Option, a client rejects such a response
+    /// (RFC 7252 §5.4.1). Decoding keeps it so the caller can decide.
+    pub fn unknown_critical(&self) -> Option<OptionNumber> {
+        let code = self.code;
+        self.options
+            .iter()
+            .map(|o| o.number)
+            .find(|n| n.is_critical() && n.spec_in(code).is_none())
+    }
+
+    fn is_reliable(&self) -> bool {
+        !matches!(self.header, Header::Udp { .. })
+    }
+
+    fn strs(&self, n: OptionNumber) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.options_of(n).filter_map(|o| o.as_str())
+    }
+
+    fn uint(&self, n: OptionNumber) -> Option<u32> {
+        self.option(n).and_then(|o| o.as_uint())
+    }
+
+    /// Uri-Host.
+    pub fn uri_host(&self) -> Option<&'a str> {
+        self.strs(OptionNumber::URI_HOST).next()
+    }
+
+    /// Uri-Port.
+    pub fn uri_port(&self) -> Option<u16> {
+        self.uint(OptionNumber::URI_PORT)
+            .and_then(|p| u16::try_from(p).ok())
+    }
+
+    /// The Uri-Path segments, in order.
+    pub fn uri_path(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.strs(OptionNumber::URI_PATH)
+    }
+
+    /// The Uri-Query arguments, in order.
+    pub fn uri_query(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.strs(OptionNumber::URI_QUERY)
+    }
+
+    /// The Location-Path segments, in order.
+    pub fn location_path(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.strs(OptionNumber::LOCATION_PATH)
+    }
+
+    /// The Location-Query arguments, in order.
+    pub fn location_query(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.strs(OptionNumber::LOCATION_QUERY)
+    }
+
+    /// Proxy-Uri.
+    pub fn proxy_uri(&self) -> Option<&'a str> {
+        self.strs(OptionNumber::PROXY_URI).next()
+    }
+
+    /// Proxy-Scheme.
+    pub fn proxy_scheme(&self) -> Option<&'a str> {
+        self.strs(OptionNumber::PROXY_SCHEME).next()
+    }
+
+    /// Content-Format.
+    pub fn content_format(&self) -> Option<ContentFormat> {
+        self.uint(OptionNumber::CONTENT_FORMAT)
+            .map(|v| ContentFormat(v as u16))
+    }
+
+    /// Accept.
+    pub fn accept(&self) -> Option<ContentFormat> {
+        self.uint(OptionNumber::ACCEPT)
+            .map(|v| ContentFormat(v as u16))
+    }
+
+    /// Max-Age in seconds: 60 when absent (RFC 7252 §5.10.5).
+    pub fn max_age(&self) -> u32 {
+        self.uint(OptionNumber::MAX_AGE).unwrap_or(60)
+    }
+
+    /// The ETags, in order.
+    pub fn etags(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
+        self.options_of(OptionNumber::ETAG)
+            .filter_map(|o| o.as_bytes())
+    }
+
+    /// The If-Match values, in order (an empty one matches any representation).
+    pub fn if_match(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
+        self.options_of(OptionNumber::IF_MATCH)
+            .filter_map(|o| o.as_bytes())
+    }
+
+    /// If-None-Match is present.
+    pub fn if_none_match(&self) -> bool {
+        self.option(OptionNumber::IF_NONE_MATCH).is_some()
+    }
+
+    /// Observe (RFC 7641 §2): in a GET or FETCH 0 registers and 1 deregisters; in a
+    /// notification, a sequence number.
+    pub fn observe(&self) -> Option<u32> {
+        self.uint(OptionNumber::OBSERVE)
+    }
+
+    /// Block1 (RFC 7959 §2.1): the block of a request body.
+    pub fn block1(&self) -> Option<Block> {
+        self.uint(OptionNumber::BLOCK1).and_then(Block::from_uint)
+    }
+
+    /// Block2 (RFC 7959 §2.1): the block of a response body.
+    pub fn block2(&self) -> Option<Block> {
+        self.uint(OptionNumber::BLOCK2).and_then(Block::from_uint)
+    }
+
+    /// Q-Block1 (RFC 9177).
+    pub fn q_block1(&self) -> Option<Block> {
+        self.uint(OptionNumber::Q_BLOCK1).and_then(Block::from_uint)
+    }
+
+    /// Q-Block2 (RFC 9177): every one (it repeats when asking for missing blocks).
+    pub fn q_block2(&self) -> impl Iterator<Item = Block> + use<'a> {
+        self.options_of(OptionNumber::Q_BLOCK2)
+            .filter_map(|o| o.as_uint().and_then(Block::from_uint))
+    }
+
+    /// Size1 (RFC 7959 §4): size of the request body.
+    pub fn size1(&self) -> Option<u32> {
+        self.uint(OptionNumber::SIZE1)
+    }
+
+    /// Size2 (RFC 7959 §4): size of the response body.
+    pub fn size2(&self) -> Option<u32> {
+        self.uint(OptionNumber::SIZE2)
+    }
+
+    /// No-Response (RFC 7967 §2): the response classes the client is not interested
+    /// in (bit 1: 2.xx, bit 3: 4.xx, bit 4: 5.xx).
+    pub fn no_response(&self) -> Option<u8> {
+        self.uint(OptionNumber::NO_RESPONSE).map(|v| v as u8)
+    }
+
+    /// Echo (RFC 9175 §2).
+    pub fn echo(&self) -> Option<&'a [u8]> {
+        self.option(OptionNumber::ECHO).and_then(|o| o.as_bytes())
+    }
+
+    /// The Request-Tags (RFC 9175 §3), in order.
+    pub fn request_tags(&self) -> impl Iterator<Item = &'a [u8]> + use<'a> {
+        self.options_of(OptionNumber::REQUEST_TAG)
+            .filter_map(|o| o.as_bytes())
+    }
+
+    /// Hop-Limit (RFC 8768).
+    pub fn hop_limit(&self) -> Option<u8> {
+        self.uint(OptionNumber::HOP_LIMIT).map(|v| v as u8)
+    }
+
+    /// The OSCORE option's value (RFC 8613).
+    pub fn oscore(&self) -> Option<&'a [u8]> {
+        self.option(OptionNumber::OSCORE).and_then(|o| o.as_bytes())
+    }
+
+    /// In a CSM: Max-Message-Size, 1152 when absent (RFC 8323 §5.3.1); `None` in any
+    /// other message.
+    pub fn max_message_size(&self) -> Option<u32> {
+        (self.code == Code::CSM).then(|| self.uint(signaling::MAX_MESSAGE_SIZE).unwrap_or(1152))
+    }
+
+    /// In a CSM: Block-Wise-Transfer is offered (RFC 8323 §5.3.2).
+    pub fn block_wise_transfer(&self) -> bool {
+        self.code == Code::CSM && self.option(signaling::BLOCK_WISE_TRANSFER).is_some()
+    }
+
+    /// In a Ping or Pong: Custody (RFC 8323 §5.4.1).
+    pub fn custody(&self) -> bool {
+        matches!(self.code, Code::PING | Code::PONG) && self.option(signaling::CUSTODY).is_some()
+    }
+
+    /// In a Release: the Alternative-Addresses (RFC 8323 §5.5.1).
+    pub fn alternative_addresses(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let release = self.code == Code::RELEASE;
+        self.strs(signaling::ALTERNATIVE_ADDRESS)
+            .filter(move |_| release)
+    }
+
+    /// In a Release: Hold-Off, seconds (RFC 8323 §5.5.2).
+    pub fn hold_off(&self) -> Option<u32> {
+        (self.code == Code::RELEASE).then(|| self.uint(signaling::HOLD_OFF))?
+    }
+
+    /// In an Abort: Bad-CSM-Option, the CSM option that caused it (RFC 8323 §5.6.1).
+    pub fn bad_csm_option(&self) -> Option<u16> {
+        (self.code == Code::ABORT)
+            .then(|| self.uint(signaling::BAD_CSM_OPTION))?
+            .and_then(|v| u16::try_from(v).ok())
+    }
+}
