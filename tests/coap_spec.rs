@@ -1,0 +1,338 @@
+//! CoAP against the RFCs' own messages: `tests/vectors/coap/spec.tsv` holds the
+//! examples of RFC 7252 Appendix A, the figures of RFC 7641, RFC 7959, RFC 8613 and
+//! RFC 8323, and messages built from their encoding rules, each with the clause it
+//! comes from and its fields written out (checked independently by
+//! `scripts/coap_vectors_check.py`). Every one must decode to exactly those fields and
+//! re-encode byte for byte. Tests below it cite the clause they check.
+
+#![cfg(feature = "coap")]
+
+use iotwire::coap::{
+    Block, Code, ContentFormat, Context, Error, Header, Message, Opt, OptionNumber, Options,
+    Transport, Type,
+};
+use iotwire::{DecodeError, EncodeError, Packet};
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
+        .collect()
+}
+
+fn to_hex(b: &[u8]) -> String {
+    b.iter().map(|d| format!("{d:02x}")).collect()
+}
+
+/// The message in the vector file's `fields` notation.
+fn fields(m: &Message<'_>) -> String {
+    let mut out = Vec::new();
+    if let Header::Udp { kind, message_id } = m.header {
+        let t = match kind {
+            Type::Confirmable => "CON",
+            Type::NonConfirmable => "NON",
+            Type::Acknowledgement => "ACK",
+            Type::Reset => "RST",
+        };
+        out.push(format!("type={t}"));
+        out.push(format!("code={}", m.code));
+        out.push(format!("mid={message_id}"));
+    } else {
+        out.push(format!("code={}", m.code));
+    }
+    let or_dash = |b: &[u8]| if b.is_empty() { "-".into() } else { to_hex(b) };
+    out.push(format!("token={}", or_dash(m.token)));
+    for o in m.options.iter() {
+        out.push(format!(
+            "opt={}:{}",
+            o.number,
+            to_hex(o.as_bytes().unwrap())
+        ));
+    }
+    out.push(format!("payload={}", or_dash(m.payload)));
+    out.join(" ")
+}
+
+fn transport(context: &str) -> Transport {
+    match context {
+        "udp" => Transport::Udp,
+        "tcp" => Transport::Tcp,
+        "ws" => Transport::WebSocket,
+        other => panic!("unknown context {other}"),
+    }
+}
+
+#[test]
+fn every_rfc_vector_decodes_to_its_fields_and_reencodes_byte_for_byte() {
+    let text = include_str!("vectors/coap/spec.tsv");
+    let mut lines = text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    assert_eq!(header, ["id", "context", "hex", "clause", "fields"]);
+    let mut n = 0;
+    for line in lines {
+        let c: Vec<&str> = line.split('\t').collect();
+        let (id, bytes, clause) = (c[0], hex(c[2]), c[3]);
+        let cx = Context::new(transport(c[1]));
+        let (m, used) =
+            Message::decode_with(&bytes, &cx).unwrap_or_else(|e| panic!("{id} ({clause}): {e}"));
+        assert_eq!(used, bytes.len(), "{id}");
+        assert_eq!(fields(&m), c[4], "{id} ({clause})");
+        assert_eq!(m.to_vec().unwrap(), bytes, "{id} ({clause}) re-encodes");
+        // Built from its parts (a list of options), it encodes the same.
+        let list: Vec<Opt<'_>> = m.options.iter().collect();
+        let built = Message {
+            options: Options::new(&list),
+            ..m
+        };
+        assert_eq!(built.to_vec().unwrap(), bytes, "{id} built from parts");
+        n += 1;
+    }
+    assert!(n >= 80, "{n} vectors");
+}
+
+#[test]
+fn rfc7252_app_a_fig16_get_and_piggybacked_response() {
+    // RFC 7252 Appendix A, Figure 16: GET /temperature, MID 0x7d34, and the 2.05.
+    let req = hex("40017d34bb74656d7065726174757265");
+    let (m, _) = Message::decode(&req).unwrap();
+    assert_eq!(
+        m.header,
+        Header::Udp {
+            kind: Type::Confirmable,
+            message_id: 0x7d34
+        }
+    );
+    assert_eq!(m.code, Code::GET);
+    assert_eq!(m.uri_path().collect::<Vec<_>>(), ["temperature"]);
+    let resp = hex("60457d34ff32322e332043");
+    let (r, _) = Message::decode(&resp).unwrap();
+    assert_eq!(r.code, Code::CONTENT);
+    assert_eq!(r.payload, b"22.3 C");
+    assert_eq!(r.max_age(), 60, "RFC 7252 §5.10.5: 60 s when absent");
+}
+
+#[test]
+fn rfc7252_3_1_options_in_any_order_are_written_in_number_order_with_deltas() {
+    // RFC 7252 §3.1: deltas from the previous number; repeats keep their order.
+    let opts = [
+        Opt::uint(OptionNumber::ACCEPT, 50),
+        Opt::str(OptionNumber::URI_PATH, "a"),
+        Opt::str(OptionNumber::URI_HOST, "h"),
+        Opt::str(OptionNumber::URI_PATH, "b"),
+        Opt::uint(OptionNumber::SIZE1, 0),
+    ];
+    let m = Message {
+        header: Header::Udp {
+            kind: Type::Confirmable,
+            message_id: 1,
+        },
+        code: Code::PUT,
+        token: &[],
+        options: Options::new(&opts),
+        payload: b"x",
+    };
+    let bytes = m.to_vec().unwrap();
+    // Uri-Host (3) "h", Uri-Path (11, delta 8) "a", Uri-Path (delta 0) "b", Accept (17,
+    // delta 6) 50, Size1 (60, delta 43 = 13 + 30) empty, marker, payload.
+    assert_eq!(to_hex(&bytes), "400300013168816101626132d01eff78");
+    assert_eq!(m.encoded_len(), bytes.len());
+    let (back, _) = Message::decode(&bytes).unwrap();
+    assert_eq!(back, m);
+    assert_eq!(back.uri_path().collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(back.accept(), Some(ContentFormat::JSON));
+    assert_eq!(back.size1(), Some(0));
+}
+
+#[test]
+fn rfc7252_3_2_uint_leading_zeros_are_accepted_and_kept() {
+    // "A recipient MUST be prepared to process values with leading zero bytes."
+    let b = hex("40010001c2003c"); // GET, Content-Format 0x003c (2 bytes)
+    let (m, _) = Message::decode(&b).unwrap();
+    assert_eq!(m.content_format(), Some(ContentFormat::CBOR));
+    assert_eq!(m.to_vec().unwrap(), b, "kept as it came");
+}
+
+#[test]
+fn rfc7252_5_4_1_unknown_critical_option_is_reported_not_dropped() {
+    // Option 65001 (odd: critical): delta 65001 - 269 = 0xfcdc.
+    let b = hex("40010001e0fcdc");
+    let (m, _) = Message::decode(&b).unwrap();
+    assert_eq!(m.unknown_critical(), Some(OptionNumber(65001)));
+    assert_eq!(m.options.iter().count(), 1);
+    // An unknown elective one is kept and listed as ignored.
+    let b = hex("40010001e0fcdb");
+    let (m, _) = Message::decode(&b).unwrap();
+    assert_eq!(m.unknown_critical(), None);
+    assert_eq!(m.ignored_options().count(), 1);
+}
+
+#[test]
+fn rfc7252_5_4_3_bad_elective_is_ignored_bad_critical_is_an_error() {
+    // Content-Format (12, elective) of 3 bytes: ignored, the message decodes.
+    let bytes = hex("40010001c3000032");
+    let (m, _) = Message::decode(&bytes).unwrap();
+    assert_eq!(m.content_format(), None);
+    assert_eq!(
+        m.ignored_options().map(|o| o.number).collect::<Vec<_>>(),
+        [OptionNumber::CONTENT_FORMAT]
+    );
+    // Uri-Port (7, critical) of 3 bytes: an error naming the option.
+    assert_eq!(
+        Message::decode(&hex("4001000173000050")),
+        Err(Error::BadCriticalOption { number: 7, at: 4 })
+    );
+}
+
+#[test]
+fn rfc7252_5_4_5_second_occurrence_of_a_single_option() {
+    // Content-Format twice (elective): the second is ignored, the first is used.
+    let bytes = hex("40010001c1320132");
+    let (m, _) = Message::decode(&bytes).unwrap();
+    assert_eq!(m.content_format(), Some(ContentFormat::JSON));
+    assert_eq!(m.ignored_options().count(), 1);
+    // Uri-Host twice (critical): an error.
+    assert_eq!(
+        Message::decode(&hex("400100013168016a")),
+        Err(Error::BadCriticalOption { number: 3, at: 6 })
+    );
+}
+
+#[test]
+fn rfc7641_2_observe_registration_and_deregistration() {
+    // GET /time with Observe 0 (an empty uint: register) and with Observe 1.
+    let bytes = hex("40010001605474696d65");
+    let (m, _) = Message::decode(&bytes).unwrap();
+    assert_eq!(m.observe(), Some(0));
+    assert_eq!(m.uri_path().collect::<Vec<_>>(), ["time"]);
+    let bytes = hex("4001000161015474696d65");
+    let (m, _) = Message::decode(&bytes).unwrap();
+    assert_eq!(m.observe(), Some(1));
+}
+
+#[test]
+fn rfc7959_2_2_block_values_and_szx_7() {
+    // NUM 2, M 1, SZX 2 (64 bytes) = 0x2a.
+    let b = Block::from_uint(0x2a).unwrap();
+    assert_eq!(
+        (b.num, b.more, b.szx, b.size(), b.offset()),
+        (2, true, 2, 64, 128)
+    );
+    assert_eq!(Block::from_uint(1 << 24), None, "at most 3 bytes");
+    // Block2 (23) with SZX 7 over UDP: reserved, an error; over TCP: BERT.
+    let b = hex("40010001d10a07");
+    assert_eq!(
+        Message::decode(&b),
+        Err(Error::BadCriticalOption { number: 23, at: 4 })
+    );
+    let tcp = hex("3001d10a07");
+    let (m, _) = Message::decode_with(&tcp, &Context::new(Transport::Tcp)).unwrap();
+    assert!(m.block2().unwrap().is_bert());
+}
+
+#[test]
+fn rfc8323_3_2_stream_frames_are_incomplete_until_whole() {
+    let cx = Context::new(Transport::Tcp);
+    // The RFC's example: Len 0, TKL 1, 2.03, token 7f.
+    let frame = hex("01437f");
+    assert_eq!(Message::decode_with(&frame, &cx).unwrap().1, 3);
+    for cut in 0..frame.len() {
+        let e = Message::decode_with(&frame[..cut], &cx).unwrap_err();
+        assert!(e.is_incomplete(), "{cut}: {e}");
+    }
+    // Two frames back to back: the first is taken alone.
+    let two = [&frame[..], &frame[..]].concat();
+    assert_eq!(Message::decode_with(&two, &cx).unwrap().1, 3);
+    // The size limit applies as soon as the length is known.
+    let big = hex("e01000");
+    assert!(matches!(
+        Message::decode_with(&big, &cx.max_message_size(1000)),
+        Err(Error::MessageTooLarge { .. })
+    ));
+}
+
+#[test]
+fn rfc8323_5_signaling_options_by_code() {
+    let cx = Context::new(Transport::Tcp);
+    // CSM with Max-Message-Size 1152 (0x0480) and Block-Wise-Transfer.
+    let opts = [
+        Opt::uint(iotwire::coap::signaling::MAX_MESSAGE_SIZE, 1152),
+        Opt::empty(iotwire::coap::signaling::BLOCK_WISE_TRANSFER),
+    ];
+    let csm = Message {
+        header: Header::Tcp,
+        code: Code::CSM,
+        token: &[],
+        options: Options::new(&opts),
+        payload: &[],
+    };
+    let bytes = csm.to_vec().unwrap();
+    // Len 4, TKL 0; 7.01; option 2 (2 bytes: 04 80); option 4 (delta 2, empty).
+    assert_eq!(to_hex(&bytes), "40e122048020");
+    let (m, _) = Message::decode_with(&bytes, &cx).unwrap();
+    assert_eq!(m.max_message_size(), Some(1152));
+    assert!(m.block_wise_transfer());
+    // A CSM without Max-Message-Size means 1152 (§5.3.1).
+    let bytes = hex("00e1");
+    let (m, _) = Message::decode_with(&bytes, &cx).unwrap();
+    assert_eq!(m.max_message_size(), Some(1152));
+    // Signaling over UDP is a reserved class: an error that keeps the MID for a Reset.
+    assert!(matches!(
+        Message::decode(&hex("40e20007")),
+        Err(Error::ReservedCode {
+            message_id: Some((Type::Confirmable, 7)),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn encode_refuses_what_decode_refuses() {
+    let udp = Header::Udp {
+        kind: Type::NonConfirmable,
+        message_id: 9,
+    };
+    let empty_non = Message {
+        header: udp,
+        code: Code::EMPTY,
+        token: &[],
+        options: Options::EMPTY,
+        payload: &[],
+    };
+    assert!(matches!(
+        empty_non.to_vec(),
+        Err(EncodeError::Inconsistent(_))
+    ));
+    let long_token = Message {
+        header: Header::Tcp,
+        code: Code::GET,
+        token: &[0; 9],
+        options: Options::EMPTY,
+        payload: &[],
+    };
+    assert!(matches!(
+        long_token.to_vec(),
+        Err(EncodeError::TooLong { .. })
+    ));
+    let bad_port = [Opt::new(OptionNumber::URI_PORT, &[0, 0, 80])];
+    let m = Message {
+        header: Header::Tcp,
+        code: Code::GET,
+        token: &[],
+        options: Options::new(&bad_port),
+        payload: &[],
+    };
+    assert!(m.to_vec().is_err());
+    let ping_udp = Message {
+        header: Header::Udp {
+            kind: Type::Confirmable,
+            message_id: 1,
+        },
+        code: Code::PING,
+        token: &[],
+        options: Options::EMPTY,
+        payload: &[],
+    };
+    assert!(ping_udp.to_vec().is_err());
+}
