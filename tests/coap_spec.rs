@@ -336,3 +336,51 @@ fn encode_refuses_what_decode_refuses() {
     };
     assert!(ping_udp.to_vec().is_err());
 }
+
+/// A parsed payload in the vector file's notation.
+fn render(links: &iotwire::coap::link::Links<'_>) -> String {
+    let all: Vec<String> = links
+        .iter()
+        .map(|l| {
+            let mut s = format!("<{}>", l.target);
+            for a in l.attrs() {
+                match a.value {
+                    Some(v) => s += &format!(";{}={v}", a.name),
+                    None => s += &format!(";{}", a.name),
+                }
+            }
+            s
+        })
+        .collect();
+    if all.is_empty() {
+        "-".into()
+    } else {
+        all.join(" | ")
+    }
+}
+
+#[test]
+fn rfc6690_link_format_examples_and_edges() {
+    let text = include_str!("vectors/coap/linkformat.tsv");
+    let mut n = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let c: Vec<&str> = line.split('\t').collect();
+        let links = iotwire::coap::link::parse(c[2].as_bytes())
+            .unwrap_or_else(|e| panic!("{} ({}): {e}", c[0], c[1]));
+        assert_eq!(render(&links), c[3], "{} ({})", c[0], c[1]);
+        n += 1;
+    }
+    assert!(n >= 18);
+}
+
+#[test]
+fn rfc6690_2_malformed_link_format_is_an_error() {
+    let text = include_str!("vectors/coap/linkformat_bad.tsv");
+    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let c: Vec<&str> = line.split('\t').collect();
+        let e = iotwire::coap::link::parse(c[2].as_bytes());
+        assert!(e.is_err(), "{} ({}): {:?} accepted", c[0], c[3], c[2]);
+        let at = e.unwrap_err().offset().unwrap();
+        assert!(at <= c[2].len(), "{}", c[0]);
+    }
+}

@@ -23,6 +23,7 @@
 
 mod code;
 mod error;
+pub mod link;
 mod message;
 mod option;
 
