@@ -23,9 +23,16 @@
 
 mod code;
 mod error;
+#[cfg(feature = "arbitrary")]
+mod fuzzing;
 pub mod link;
 mod message;
 mod option;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod strategy;
 
 pub use code::{Code, Type};
 pub use error::Error;

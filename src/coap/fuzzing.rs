@@ -1,0 +1,1 @@
+//! `arbitrary::Arbitrary` for the CoAP value types, for structured fuzzing.

@@ -1,0 +1,1 @@
+//! proptest strategies for CoAP messages.
