@@ -12,6 +12,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     http()?;
     #[cfg(feature = "mqtt")]
     mqtt()?;
+    #[cfg(feature = "coap")]
+    coap()?;
     Ok(())
 }
 
@@ -176,6 +178,76 @@ fn mqtt() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "encoding a PUBLISH to sensors/+/temp: {}",
         bad.encode(&mut buf).unwrap_err()
+    );
+    Ok(())
+}
+
+#[cfg(feature = "coap")]
+fn coap() -> Result<(), Box<dyn std::error::Error>> {
+    use iotwire::coap::{
+        Block, Code, ContentFormat, Context, Header, Message, Opt, OptionNumber, Options,
+        Transport, Type,
+    };
+
+    println!("\n== CoAP (RFC 7252 over UDP, RFC 8323 over TCP) ==\n");
+    // Options in any order: they are written in number order, uints in their shortest
+    // form.
+    let opts = [
+        Opt::uint(
+            OptionNumber::BLOCK2,
+            Block {
+                num: 0,
+                more: false,
+                szx: 6,
+            }
+            .to_uint(),
+        ),
+        Opt::uint(OptionNumber::ACCEPT, u32::from(ContentFormat::JSON.0)),
+        Opt::str(OptionNumber::URI_PATH, "sensors"),
+        Opt::str(OptionNumber::URI_PATH, "temp"),
+        Opt::str(OptionNumber::URI_HOST, "gw.example"),
+        Opt::uint(OptionNumber::OBSERVE, 0),
+    ];
+    let get = Message {
+        header: Header::Udp {
+            kind: Type::Confirmable,
+            message_id: 0x7d34,
+        },
+        code: Code::GET,
+        token: &[0xCA, 0xFE, 0x00, 0x01],
+        options: Options::new(&opts),
+        payload: &[],
+    };
+    let mut buf = [0u8; 128];
+    let bytes = show("CON GET, Observe, Block2 (UDP)", &get, &mut buf)?;
+    let (decoded, _) = Message::decode(bytes)?;
+    println!("decoded: {decoded:?}");
+    println!(
+        "path {:?}, observe {:?}, block2 {:?}",
+        decoded.uri_path().collect::<Vec<_>>(),
+        decoded.observe(),
+        decoded.block2()
+    );
+    assert_eq!(decoded, get);
+
+    // The same request over TCP: no type or Message ID, the length in the header.
+    let tcp = Message {
+        header: Header::Tcp,
+        ..get
+    };
+    let mut tbuf = [0u8; 128];
+    let tbytes = show("\nthe same over TCP (RFC 8323)", &tcp, &mut tbuf)?;
+    let cx = Context::new(Transport::Tcp);
+    match Message::decode_with(&tbytes[..5], &cx) {
+        Err(e) => println!("its first 5 bytes: {e}"),
+        Ok(_) => unreachable!("a prefix"),
+    }
+    // A critical option the registry does not know is reported, not dropped.
+    let (m, _) = Message::decode(&[0x40, 0x01, 0x00, 0x01, 0xE0, 0xFC, 0xDC])?;
+    println!(
+        "\nunknown critical option in {:?}: {:?}",
+        m.code,
+        m.unknown_critical()
     );
     Ok(())
 }

@@ -87,6 +87,7 @@ impl<'a> Reader<'a> {
 /// One word-at-a-time pass settles the common case (ASCII without NUL); only the rest
 /// goes to `from_utf8` and a byte search.
 #[inline]
+#[cfg_attr(not(feature = "mqtt"), allow(dead_code))]
 pub(crate) fn text_without_nul(b: &[u8]) -> Result<&str, (usize, bool)> {
     if let Some(s) = ascii_without(b, [0]) {
         return Ok(s);
@@ -162,6 +163,7 @@ pub(crate) fn ascii(b: &[u8]) -> Option<&str> {
 /// `b` as text when it is well-formed UTF-8 (the ASCII case fast), or the offset of
 /// the first byte that is not.
 #[inline]
+#[cfg_attr(not(any(feature = "mqtt", feature = "coap")), allow(dead_code))]
 pub(crate) fn utf8(b: &[u8]) -> Result<&str, usize> {
     match ascii(b) {
         Some(s) => Ok(s),
@@ -183,6 +185,7 @@ pub(crate) const fn eq_bytes(x: u64, b: u8) -> u64 {
 /// Offset of the first byte of `s` that is one of `set`: a word-at-a-time test for
 /// the common case of none, a byte search otherwise.
 #[inline]
+#[cfg_attr(not(feature = "mqtt"), allow(dead_code))]
 pub(crate) fn find_any<const N: usize>(s: &[u8], set: [u8; N]) -> Option<usize> {
     match any(s, set, false) {
         true => s.iter().position(|b| set.contains(b)),

@@ -190,3 +190,57 @@ mod mqtt {
         assert_eq!(n, 0, "encode allocated {n} times");
     }
 }
+
+#[cfg(feature = "coap")]
+mod coap {
+    use super::allocations;
+    use iotwire::Packet;
+    use iotwire::coap::{
+        Code, Context, Header, Message, Opt, OptionNumber, Options, Transport, Type,
+    };
+
+    /// CON GET /sensors/temp?u=c with Uri-Host, Accept and Block2, token 4 bytes.
+    const GET: &[u8] =
+        b"\x44\x01\x7d\x34\xca\xfe\x00\x01\x3agw.example\x87sensors\x04temp\x43u=c\x21\x32\x61\x06";
+
+    #[test]
+    fn decode_allocates_nothing() {
+        let ((), n) = allocations(|| {
+            let (m, used) = Message::decode(GET).unwrap();
+            assert_eq!(used, GET.len());
+            assert_eq!(m.options.iter().count(), 6);
+            assert_eq!(m.uri_path().count(), 2);
+            assert!(m.block2().is_some());
+            let tcp = [0x01, 0x43, 0x7f];
+            let (t, _) = Message::decode_with(&tcp, &Context::new(Transport::Tcp)).unwrap();
+            assert_eq!(t.code, Code::VALID);
+        });
+        assert_eq!(n, 0, "decode allocated {n} times");
+    }
+
+    #[test]
+    fn encode_allocates_nothing() {
+        let mut out = [0u8; 128];
+        let ((), n) = allocations(|| {
+            let opts = [
+                Opt::uint(OptionNumber::ACCEPT, 50),
+                Opt::str(OptionNumber::URI_PATH, "b"),
+                Opt::str(OptionNumber::URI_PATH, "a"),
+            ];
+            let m = Message {
+                header: Header::Udp {
+                    kind: Type::Confirmable,
+                    message_id: 1,
+                },
+                code: Code::GET,
+                token: &[1, 2],
+                options: Options::new(&opts),
+                payload: b"x",
+            };
+            assert_eq!(m.encode(&mut out).unwrap(), m.encoded_len());
+            let (d, _) = Message::decode(GET).unwrap();
+            assert_eq!(d.encode(&mut out).unwrap(), GET.len());
+        });
+        assert_eq!(n, 0, "encode allocated {n} times");
+    }
+}

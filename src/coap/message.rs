@@ -53,9 +53,10 @@ impl Header {
 ///     options: Options::new(&opts),
 ///     payload: &[],
 /// };
-/// let bytes = get.to_vec()?;
-/// let (back, n) = Message::decode(&bytes).unwrap();
-/// assert_eq!((back, n), (get, bytes.len()));
+/// let mut buf = [0u8; 64];
+/// let n = get.encode(&mut buf)?;
+/// let (back, used) = Message::decode(&buf[..n]).unwrap();
+/// assert_eq!((back, used), (get, n));
 /// assert_eq!(back.uri_path().collect::<Vec<_>>(), ["sensors", "temp"]);
 /// # Ok::<(), iotwire::EncodeError>(())
 /// ```

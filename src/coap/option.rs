@@ -375,8 +375,16 @@ impl<'a> Opt<'a> {
 }
 
 impl fmt::Debug for Opt<'_> {
+    /// The number with its registered name, and the value as its format reads: a
+    /// number, a quoted string, hex bytes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}: {:?}", self.number, self.value)
+        write!(f, "{:?}: ", self.number)?;
+        let format = self.number.spec().map(|s| s.format);
+        match (format, self.as_uint(), self.as_str()) {
+            (Some(Format::Uint), Some(n), _) => write!(f, "{n}"),
+            (Some(Format::String), _, Some(s)) => write!(f, "{s:?}"),
+            _ => write!(f, "{:?}", self.value),
+        }
     }
 }
 
