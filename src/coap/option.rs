@@ -450,6 +450,10 @@ impl<'a> Options<'a> {
             Repr::Raw(b) => Iter {
                 inner: IterRepr::Raw(Reader::at(b, 0), 0),
             },
+            // Already in order (the common case): no sorting to do.
+            Repr::List(list) if list.is_sorted_by_key(|o| o.number) => Iter {
+                inner: IterRepr::Sorted(list.iter()),
+            },
             Repr::List(list) => Iter {
                 inner: IterRepr::List(list, None),
             },
@@ -548,6 +552,8 @@ pub struct Iter<'a> {
 enum IterRepr<'a> {
     /// Over decoded bytes; the previous option number.
     Raw(Reader<'a>, u16),
+    /// Over a list already in order.
+    Sorted(core::slice::Iter<'a, Opt<'a>>),
     /// Over a list, sorted as it goes (stable, without allocating): the (number,
     /// index) last yielded.
     List(&'a [Opt<'a>], Option<(u16, usize)>),
@@ -563,6 +569,7 @@ impl<'a> Iterator for Iter<'a> {
                 *number = n;
                 Some(Opt::new(OptionNumber(n), value))
             }
+            IterRepr::Sorted(it) => it.next().copied(),
             IterRepr::List(list, last) => {
                 // The smallest (number, index) after the last one: a selection step,
                 // O(n) each, over lists that are short.
