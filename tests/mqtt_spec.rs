@@ -3512,3 +3512,46 @@ mod v5 {
         );
     }
 }
+
+#[test]
+fn typed_property_getters_and_reason_names() {
+    // MQTT 5.0 §3.3.2.3: a PUBLISH with five properties, read through the getters.
+    let props = [
+        Property::PayloadFormatIndicator(1),
+        Property::MessageExpiryInterval(3600),
+        Property::ContentType(s("application/json")),
+        Property::ResponseTopic(s("replies/7")),
+        Property::CorrelationData(b"\x01\x02"),
+    ];
+    let p = ControlPacket::Publish(Publish {
+        version: Version::V5,
+        dup: false,
+        qos: QoS::AtMostOnce,
+        retain: false,
+        topic: s("t"),
+        packet_id: None,
+        properties: Properties::new(&props),
+        payload: b"{}",
+    });
+    let bytes = enc(Version::V5, &p);
+    let back = publish(ok(Version::V5, &bytes));
+    let pr = back.properties;
+    assert_eq!(pr.payload_format_indicator(), Some(1));
+    assert_eq!(pr.message_expiry_interval(), Some(3600));
+    assert_eq!(
+        pr.content_type().map(|c| c.as_str()),
+        Some("application/json")
+    );
+    assert_eq!(pr.response_topic().map(|c| c.as_str()), Some("replies/7"));
+    assert_eq!(pr.correlation_data(), Some(&b"\x01\x02"[..]));
+    assert_eq!(pr.topic_alias(), None);
+    // §2.4 Table 2-6.
+    use iotwire::mqtt::reason;
+    assert_eq!(
+        reason::name(reason::PACKET_TOO_LARGE),
+        Some("Packet too large")
+    );
+    assert_eq!(reason::name(0x00), Some("Success"));
+    assert_eq!(reason::name(0x03), None);
+    assert_eq!(reason::v3::NOT_AUTHORIZED, 5);
+}

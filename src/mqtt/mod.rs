@@ -49,6 +49,7 @@ mod error;
 mod fuzzing;
 mod packets;
 mod properties;
+pub mod reason;
 
 #[cfg(test)]
 mod proptests;

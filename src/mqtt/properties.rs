@@ -433,22 +433,6 @@ impl<'a> Properties<'a> {
         })
     }
 
-    /// The Topic Alias (0x23).
-    pub fn topic_alias(&self) -> Option<u16> {
-        self.iter().find_map(|p| match p {
-            Property::TopicAlias(v) => Some(v),
-            _ => None,
-        })
-    }
-
-    /// The Reason String (0x1F).
-    pub fn reason_string(&self) -> Option<Str<'a>> {
-        self.iter().find_map(|p| match p {
-            Property::ReasonString(v) => Some(v),
-            _ => None,
-        })
-    }
-
     /// Bytes of the property block without its length.
     fn body_len(&self) -> usize {
         match self.repr {
@@ -572,6 +556,67 @@ impl<'a> Properties<'a> {
             repr: Repr::Raw(block),
         })
     }
+}
+
+/// Typed getters: the value of the first property of each kind (a property that may
+/// appear once appears at most once in a decoded block).
+macro_rules! getters {
+    ($($(#[$doc:meta])* $name:ident: $variant:ident -> $ty:ty;)*) => {
+        impl<'a> Properties<'a> {
+            $(
+                $(#[$doc])*
+                pub fn $name(&self) -> Option<$ty> {
+                    self.iter().find_map(|p| match p {
+                        Property::$variant(v) => Some(v),
+                        _ => None,
+                    })
+                }
+            )*
+        }
+    };
+}
+
+getters! {
+    /// Payload Format Indicator (0x01): 1 for UTF-8 payloads.
+    payload_format_indicator: PayloadFormatIndicator -> u8;
+    /// Message Expiry Interval (0x02), seconds.
+    message_expiry_interval: MessageExpiryInterval -> u32;
+    /// Content Type (0x03).
+    content_type: ContentType -> Str<'a>;
+    /// Response Topic (0x08).
+    response_topic: ResponseTopic -> Str<'a>;
+    /// Correlation Data (0x09).
+    correlation_data: CorrelationData -> &'a [u8];
+    /// Session Expiry Interval (0x11), seconds.
+    session_expiry_interval: SessionExpiryInterval -> u32;
+    /// Assigned Client Identifier (0x12).
+    assigned_client_identifier: AssignedClientIdentifier -> Str<'a>;
+    /// Server Keep Alive (0x13), seconds.
+    server_keep_alive: ServerKeepAlive -> u16;
+    /// Authentication Method (0x15).
+    authentication_method: AuthenticationMethod -> Str<'a>;
+    /// Authentication Data (0x16).
+    authentication_data: AuthenticationData -> &'a [u8];
+    /// Will Delay Interval (0x18), seconds.
+    will_delay_interval: WillDelayInterval -> u32;
+    /// Response Information (0x1A).
+    response_information: ResponseInformation -> Str<'a>;
+    /// Server Reference (0x1C).
+    server_reference: ServerReference -> Str<'a>;
+    /// Reason String (0x1F).
+    reason_string: ReasonString -> Str<'a>;
+    /// Receive Maximum (0x21).
+    receive_maximum: ReceiveMaximum -> u16;
+    /// Topic Alias Maximum (0x22).
+    topic_alias_maximum: TopicAliasMaximum -> u16;
+    /// Topic Alias (0x23).
+    topic_alias: TopicAlias -> u16;
+    /// Maximum QoS (0x24).
+    maximum_qos: MaximumQos -> u8;
+    /// Retain Available (0x25).
+    retain_available: RetainAvailable -> u8;
+    /// Maximum Packet Size (0x27).
+    maximum_packet_size: MaximumPacketSize -> u32;
 }
 
 impl PartialEq for Properties<'_> {
