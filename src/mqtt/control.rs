@@ -96,7 +96,8 @@ struct Fixed {
 }
 
 /// Reads and checks the fixed header at the front of `buf`: type, flags, Remaining
-/// Length, and the packet size against the limit, before the rest has arrived.
+/// Length, and the packet size against the limit, before the rest has arrived (the
+/// caller checks that it has).
 fn fixed_header(buf: &[u8], cx: &Context) -> Result<Fixed, Error> {
     let Some(&first) = buf.first() else {
         return Err(Error::Incomplete(Needed::new(2)));
@@ -137,16 +138,31 @@ fn fixed_header(buf: &[u8], cx: &Context) -> Result<Fixed, Error> {
             max: cx.max_packet_size,
         });
     }
-    let end = 1 + n + len.get() as usize;
-    if buf.len() < end {
-        return Err(Error::Incomplete(Needed::new(end - buf.len())));
-    }
     Ok(Fixed {
         kind,
         flags,
         body: 1 + n,
-        end,
+        end: 1 + n + len.get() as usize,
     })
+}
+
+/// The length of the packet at the front of `buf`, fixed header included, as soon as
+/// its fixed header has arrived (the rest need not have): for a reader that sizes its
+/// buffer or skips a packet. The fixed header is checked as decoding checks it: type,
+/// flags, Remaining Length, and the Maximum Packet Size of `cx`.
+///
+/// ```
+/// use iotwire::mqtt::{packet_len, Context, Version};
+/// // A PUBLISH whose Remaining Length (0x80 0x01 = 128) says 131 bytes in all.
+/// assert_eq!(packet_len(&[0x30, 0x80, 0x01], &Context::new(Version::V5)), Ok(131));
+/// ```
+///
+/// # Errors
+///
+/// `Incomplete` until the Remaining Length is whole; the decode errors of a fixed
+/// header.
+pub fn packet_len(buf: &[u8], cx: &Context) -> Result<usize, Error> {
+    fixed_header(buf, cx).map(|f| f.end)
 }
 
 impl<'a> ControlPacket<'a> {
@@ -230,6 +246,9 @@ impl<'a> Packet<'a> for ControlPacket<'a> {
 
     fn decode_with(buf: &'a [u8], cx: &Context) -> Result<(Self, usize), Error> {
         let fixed = fixed_header(buf, cx)?;
+        if buf.len() < fixed.end {
+            return Err(Error::Incomplete(Needed::new(fixed.end - buf.len())));
+        }
         let packet = buf.get(..fixed.end).unwrap_or_default();
         let mut input = In::new(packet, fixed.body, 0, *cx);
         let p = Self::decode_body(fixed.kind, fixed.flags, &mut input)?;

@@ -57,7 +57,7 @@ mod proptests;
 mod strategy;
 
 pub use codec::{PacketId, QoS, Str, VarInt};
-pub use control::{ControlPacket, PacketType, protocol_version};
+pub use control::{ControlPacket, PacketType, packet_len, protocol_version};
 pub use error::Error;
 pub use packets::{
     Ack, Auth, ConnAck, Connect, Disconnect, Filters, Publish, SubAck, Subscribe,

@@ -46,6 +46,9 @@ proptest! {
             let (back, n) = ControlPacket::decode_with(&bytes, &cx).expect("decodes");
             assert_eq!(n, bytes.len());
             assert_eq!(back, p);
+            // The header alone tells the length.
+            let header = 1 + bytes[1..].iter().take_while(|&&b| b & 0x80 != 0).count() + 1;
+            assert_eq!(super::packet_len(&bytes[..header], &cx), Ok(bytes.len()));
             assert_eq!(encode(&back), bytes);
         });
     }
