@@ -193,6 +193,22 @@ pub(crate) fn find_any<const N: usize>(s: &[u8], set: [u8; N]) -> Option<usize> 
     }
 }
 
+/// Bytes in `Debug` output as a Rust byte string (`b"{\"t\":21.5}\x00"`), which reads
+/// better than a list of numbers for the payloads and tokens of protocol units.
+#[cfg_attr(not(any(feature = "mqtt", feature = "coap")), allow(dead_code))]
+pub(crate) struct DebugBytes<'a>(pub(crate) &'a [u8]);
+
+impl core::fmt::Debug for DebugBytes<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        use core::fmt::Write;
+        f.write_str("b\"")?;
+        for &b in self.0 {
+            core::ascii::escape_default(b).try_for_each(|c| f.write_char(char::from(c)))?;
+        }
+        f.write_char('"')
+    }
+}
+
 /// A [`Sink`] over a slice that the caller sized with `encoded_len`.
 ///
 /// Bytes beyond the end are dropped (and counted), never a panic; `Packet::encode`

@@ -60,7 +60,7 @@ impl Header {
 /// assert_eq!(back.uri_path().collect::<Vec<_>>(), ["sensors", "temp"]);
 /// # Ok::<(), iotwire::EncodeError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Message<'a> {
     /// Type and Message ID over UDP; which reliable framing otherwise.
     pub header: Header,
@@ -72,6 +72,19 @@ pub struct Message<'a> {
     pub options: Options<'a>,
     /// The payload (empty when there is none: an empty payload is never sent).
     pub payload: &'a [u8],
+}
+
+impl core::fmt::Debug for Message<'_> {
+    /// Token and payload as byte strings.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Message")
+            .field("header", &self.header)
+            .field("code", &self.code)
+            .field("token", &crate::wire::DebugBytes(self.token))
+            .field("options", &self.options)
+            .field("payload", &crate::wire::DebugBytes(self.payload))
+            .finish()
+    }
 }
 
 /// What to do with one option (RFC 7252 §5.4.1, §5.4.3, §5.4.5; RFC 8323 §5).

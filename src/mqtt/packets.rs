@@ -302,7 +302,7 @@ impl<'a> ConnAck<'a> {
 
 /// PUBLISH (MQTT 5.0 §3.3, 3.1.1 §3.3). The payload can be left out of the encoding
 /// for a vectored write: see [`Publish::encode_head`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Publish<'a> {
     /// The version of the connection.
     pub version: Version,
@@ -320,6 +320,22 @@ pub struct Publish<'a> {
     pub properties: Properties<'a>,
     /// Application Message.
     pub payload: &'a [u8],
+}
+
+impl core::fmt::Debug for Publish<'_> {
+    /// The payload as a byte string.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Publish")
+            .field("version", &self.version)
+            .field("dup", &self.dup)
+            .field("qos", &self.qos)
+            .field("retain", &self.retain)
+            .field("topic", &self.topic)
+            .field("packet_id", &self.packet_id)
+            .field("properties", &self.properties)
+            .field("payload", &crate::wire::DebugBytes(self.payload))
+            .finish()
+    }
 }
 
 impl<'a> Publish<'a> {
