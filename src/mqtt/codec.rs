@@ -354,12 +354,18 @@ impl<'a> In<'a> {
     /// A UTF-8 Encoded String (MQTT 5.0 §1.5.4).
     #[inline]
     pub(crate) fn str(&mut self) -> Result<Str<'a>, Error> {
+        // The common case straight off the slice: whole, ASCII, no NUL.
+        if let Some((len, tail)) = self.r.rest().split_first_chunk::<2>()
+            && let Some(b) = tail.get(..usize::from(u16::from_be_bytes(*len)))
+            && !self.cx.strict_strings
+            && let Some(s) = ascii_without(b, [0])
+        {
+            let _ = self.r.take(2 + b.len());
+            return Ok(Str(s));
+        }
         let at = self.at() + 2;
         let b = self.binary()?;
-        match ascii_without(b, [0]) {
-            Some(s) if !self.cx.strict_strings => Ok(Str(s)),
-            _ => self.text(b, at),
-        }
+        self.text(b, at)
     }
 
     /// The string `b` found at `at`, checked byte by byte: the error names the first

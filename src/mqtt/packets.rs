@@ -410,6 +410,7 @@ impl<'a> Publish<'a> {
     /// As [`crate::Packet::encode`] for the whole packet.
     pub fn encode_head(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.check()?;
+        let rl = check_remaining_length(self.body_len())?;
         let needed = self.head_len();
         let Some(dst) = out.get_mut(..needed) else {
             return Err(EncodeError::BufferTooSmall {
@@ -419,9 +420,7 @@ impl<'a> Publish<'a> {
         };
         let mut w = crate::wire::SliceWriter::new(dst);
         w.put_u8(0x30 | self.flags());
-        VarInt::new(self.body_len() as u32)
-            .unwrap_or(VarInt::MAX)
-            .write_to(&mut w);
+        rl.write_to(&mut w);
         self.write_head_body(&mut w);
         Ok(needed)
     }

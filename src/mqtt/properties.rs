@@ -99,8 +99,23 @@ const fn mask(holders: &[Holder]) -> u16 {
 const ALL_ACKS: u16 = mask(&[H::PubAck, H::PubRec, H::PubRel, H::PubComp]);
 
 /// The property table of MQTT 5.0 §2.2.2.2: identifier, type, range, where allowed,
-/// and whether it may repeat (in which holders).
-const fn spec(id: u8) -> Option<(Kind, Range, u16, u16)> {
+/// and whether it may repeat (in which holders), looked up in a table.
+fn spec(id: u8) -> Option<(Kind, Range, u16, u16)> {
+    SPECS.get(usize::from(id)).copied().flatten()
+}
+
+/// [`spec_of`] for every identifier, as a table.
+const SPECS: [Option<(Kind, Range, u16, u16)>; 0x2B] = {
+    let mut t = [None; 0x2B];
+    let mut id = 0;
+    while id < t.len() {
+        t[id] = spec_of(id as u8);
+        id += 1;
+    }
+    t
+};
+
+const fn spec_of(id: u8) -> Option<(Kind, Range, u16, u16)> {
     use Kind::*;
     use Range::*;
     let pw = mask(&[H::Publish, H::Will]);
@@ -266,6 +281,27 @@ impl<'a> Property<'a> {
         })
     }
 
+    /// The fixed size of a numeric value: 1, 2 or 4 bytes (`None` for the others).
+    const fn width(&self) -> Option<usize> {
+        use Property::*;
+        Some(match self {
+            PayloadFormatIndicator(_)
+            | RequestProblemInformation(_)
+            | RequestResponseInformation(_)
+            | MaximumQos(_)
+            | RetainAvailable(_)
+            | WildcardSubscriptionAvailable(_)
+            | SubscriptionIdentifierAvailable(_)
+            | SharedSubscriptionAvailable(_) => 1,
+            ServerKeepAlive(_) | ReceiveMaximum(_) | TopicAliasMaximum(_) | TopicAlias(_) => 2,
+            MessageExpiryInterval(_)
+            | SessionExpiryInterval(_)
+            | WillDelayInterval(_)
+            | MaximumPacketSize(_) => 4,
+            _ => return None,
+        })
+    }
+
     /// Bytes of its encoding: identifier and value.
     pub(crate) fn encoded_len(&self) -> usize {
         use Property::*;
@@ -280,11 +316,7 @@ impl<'a> Property<'a> {
             CorrelationData(b) | AuthenticationData(b) => 2 + b.len(),
             UserProperty(k, v) => k.encoded_len() + v.encoded_len(),
             SubscriptionIdentifier(v) => v.size(),
-            _ => match spec(self.id()) {
-                Some((Kind::Byte, ..)) => 1,
-                Some((Kind::U16, ..)) => 2,
-                _ => 4,
-            },
+            _ => self.width().unwrap_or(0),
         }
     }
 
@@ -306,12 +338,9 @@ impl<'a> Property<'a> {
             }
             SubscriptionIdentifier(v) => v.write_to(out),
             _ => {
-                let n = self.number().unwrap_or(0);
-                match spec(self.id()) {
-                    Some((Kind::Byte, ..)) => out.put_u8(n as u8),
-                    Some((Kind::U16, ..)) => out.put(&(n as u16).to_be_bytes()),
-                    _ => out.put(&n.to_be_bytes()),
-                }
+                let n = self.number().unwrap_or(0).to_be_bytes();
+                let w = self.width().unwrap_or(4);
+                out.put(n.get(4 - w..).unwrap_or_default());
             }
         }
     }
@@ -504,13 +533,8 @@ impl<'a> Properties<'a> {
                 "Authentication Data without Authentication Method",
             ));
         }
-        if self.body_len() > VarInt::MAX.get() as usize {
-            return Err(EncodeError::TooLong {
-                field: "properties",
-                len: self.body_len(),
-                max: VarInt::MAX.get() as usize,
-            });
-        }
+        // The length of the block needs no check of its own: the packet's Remaining
+        // Length, checked after this, bounds it.
         Ok(())
     }
 
@@ -540,7 +564,7 @@ impl<'a> Properties<'a> {
                 return Err(Error::DuplicateProperty { id, at });
             }
             seen |= 1 << id;
-            if !range.admits(p.number()) {
+            if range != Range::Any && !range.admits(p.number()) {
                 return Err(Error::InvalidPropertyValue { id, at: at + 1 });
             }
         }
