@@ -232,7 +232,7 @@ fn rfc7959_2_2_block_values_and_szx_7() {
     let b = hex("40010001d10a07");
     assert_eq!(
         Message::decode(&b),
-        Err(Error::BadCriticalOption { number: 23, at: 4 })
+        Err(Error::ReservedBlockSize { number: 23, at: 4 })
     );
     let tcp = hex("3001d10a07");
     let (m, _) = Message::decode_with(&tcp, &Context::new(Transport::Tcp)).unwrap();
@@ -391,4 +391,88 @@ fn rfc6690_2_malformed_link_format_is_an_error() {
         let at = e.unwrap_err().offset().unwrap();
         assert!(at <= c[2].len(), "{}", c[0]);
     }
+}
+
+#[test]
+fn review_fixes_edhoc_utf8_early_tcp_errors_and_sorting() {
+    // RFC 9668 §3.1: a value in EDHOC is ignored, not an error.
+    let b = hex("40020001d10800");
+    let (m, _) = Message::decode(&b).unwrap();
+    assert!(m.option(OptionNumber::EDHOC).is_some());
+    // RFC 7252 §3.2: string options are UTF-8; a Uri-Path of 0xff is malformed.
+    assert_eq!(
+        Message::decode(&hex("40010001b1ff")),
+        Err(Error::NotUtf8 { number: 11, at: 4 })
+    );
+    // RFC 7959 §2.2: SZX 7 over UDP is its own error (answered with 4.00).
+    assert!(matches!(
+        Message::decode(&hex("40010001d10a07")),
+        Err(Error::ReservedBlockSize { number: 23, .. })
+    ));
+    // RFC 8323 §3.2: a Len nibble whose shortest frame is over the limit is refused
+    // before its extended length arrives; a reserved code before the frame is whole.
+    let cx = Context::new(Transport::Tcp).max_message_size(1152);
+    assert!(matches!(
+        Message::decode_with(&hex("f0"), &cx),
+        Err(Error::MessageTooLarge { .. })
+    ));
+    assert!(matches!(
+        Message::decode_with(&hex("f0ffffffff20"), &Context::new(Transport::Tcp)),
+        Err(Error::ReservedCode { at: 5, .. })
+    ));
+    // Unknown options are read by `option` too.
+    let b = hex("40010001e1fcdb78");
+    let (m, _) = Message::decode(&b).unwrap();
+    assert_eq!(
+        m.option(OptionNumber(65000)).and_then(|o| o.as_bytes()),
+        Some(&b"x"[..])
+    );
+    // Options::sort is stable; more than 64 unsorted options are refused at encode.
+    let mut opts = [
+        Opt::str(OptionNumber::URI_PATH, "a"),
+        Opt::str(OptionNumber::URI_HOST, "h"),
+        Opt::str(OptionNumber::URI_PATH, "b"),
+    ];
+    Options::sort(&mut opts);
+    assert_eq!(
+        opts.iter().map(|o| o.number.0).collect::<Vec<_>>(),
+        [3, 11, 11]
+    );
+    assert_eq!(opts[1].as_str(), Some("a"));
+    let mut many: Vec<Opt<'_>> = (0..70)
+        .map(|i| Opt::empty(OptionNumber(1000 - i * 2)))
+        .collect();
+    let unsorted = Message {
+        header: Header::Tcp,
+        code: Code::GET,
+        token: &[],
+        options: Options::new(&many),
+        payload: &[],
+    };
+    assert!(matches!(
+        to_vec(&unsorted),
+        Err(EncodeError::Inconsistent(_))
+    ));
+    Options::sort(&mut many);
+    let m = Message {
+        header: Header::Tcp,
+        code: Code::GET,
+        token: &[],
+        options: Options::new(&many),
+        payload: &[],
+    };
+    let bytes = to_vec(&m).unwrap();
+    assert_eq!(
+        Message::decode_with(&bytes, &Context::new(Transport::Tcp))
+            .unwrap()
+            .0,
+        m
+    );
+}
+
+#[test]
+fn rfc6690_2_extended_parameter_values() {
+    let links = iotwire::coap::link::parse(b"</x>;title*=UTF-8'en'%e2%82%ac;rt=\"a\tb\"").unwrap();
+    let l = links.iter().next().unwrap();
+    assert_eq!(l.attr("title*"), Some(Some("UTF-8'en'%e2%82%ac")));
 }

@@ -45,7 +45,7 @@ macro_rules! codes {
         impl Code {
             $($(#[$doc])* pub const $name: Self = Self::new($class, $detail);)*
 
-            /// The registered name of the code, if it has one.
+            /// The name of the code's constant (`NOT_FOUND` for 4.04), if it has one.
             pub const fn name(self) -> Option<&'static str> {
                 Some(match self {
                     $(Self::$name => stringify!($name),)*

@@ -68,12 +68,14 @@ pub enum Error {
     /// A reserved code class: 1 and 6, and 7 (signaling) over UDP (RFC 7252 §4.2,
     /// §12.1; RFC 8323 §5.1). Over UDP a Confirmable one is answered with a Reset:
     /// `message_id` is given for that.
-    #[error("reserved code {code}")]
+    #[error("reserved code {code} at offset {at}")]
     ReservedCode {
         /// The code.
         code: Code,
         /// Over UDP: the message's type and ID, for a Reset.
         message_id: Option<(Type, u16)>,
+        /// Offset of the code byte.
+        at: usize,
     },
     /// A type the code rules out (RFC 7252 §4.3 Table 1, §4.1): an Acknowledgement
     /// carrying a request, a Reset that is not Empty, a Non-confirmable Empty message.
@@ -86,12 +88,31 @@ pub enum Error {
         /// The message ID.
         message_id: u16,
     },
-    /// A registered critical option whose value is malformed (length out of range,
-    /// string not UTF-8, reserved block size) or that repeats when it may not
-    /// (RFC 7252 §5.4.3, §5.4.5; RFC 7959 §2.2): the caller answers 4.02 Bad Option
-    /// or a Reset.
+    /// A registered critical option whose value has a length out of its range, or
+    /// that repeats when it may not (RFC 7252 §5.4.3, §5.4.5): the caller answers a
+    /// Confirmable request with 4.02 Bad Option, and rejects anything else
+    /// ([`super::Message::peek_udp`] reads what the answer needs).
     #[error("bad critical option {number} at offset {at}")]
     BadCriticalOption {
+        /// The option number.
+        number: u16,
+        /// Offset of the option header byte.
+        at: usize,
+    },
+    /// A string option (Uri-Path, Location-Path, ...) that is not UTF-8, which RFC 7252
+    /// §3.2 requires of the string format: the message is malformed, as aiocoap also
+    /// reads it (rather than dropping the option and changing the path it names).
+    #[error("string option {number} is not UTF-8 at offset {at}")]
+    NotUtf8 {
+        /// The option number.
+        number: u16,
+        /// Offset of the option header byte.
+        at: usize,
+    },
+    /// Block1, Block2, Q-Block1 or Q-Block2 with SZX 7 over UDP, where it is reserved
+    /// (RFC 7959 §2.2): a request with one "MUST lead to a 4.00 Bad Request".
+    #[error("reserved block size (SZX 7) in option {number} at offset {at}")]
+    ReservedBlockSize {
         /// The option number.
         number: u16,
         /// Offset of the option header byte.
@@ -140,13 +161,15 @@ impl DecodeError for Error {
             | ReservedTokenLength { .. }
             | WebSocketLength { .. }
             | TypeCodeMismatch { .. } => Some(0),
-            ReservedCode { message_id, .. } => Some(if message_id.is_some() { 1 } else { 0 }),
             Truncated { at }
             | ReservedNibble { at }
             | OptionNumberTooLarge { at }
             | EmptyPayload { at }
             | EmptyNotEmpty { at }
             | BadCriticalOption { at, .. }
+            | ReservedBlockSize { at, .. }
+            | NotUtf8 { at, .. }
+            | ReservedCode { at, .. }
             | BadSignalingOption { at, .. } => Some(at),
         }
     }

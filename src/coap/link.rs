@@ -212,6 +212,11 @@ fn param_at(b: &[u8], pos: usize) -> Result<(Param, usize), Error> {
     if i == pos {
         return Err(Error::BadName { at: pos });
     }
+    // RFC 6690 §2 (RFC 5987): `name*=charset'lang'value`, an extended value; the
+    // name keeps its `*`.
+    if b.get(i) == Some(&b'*') && b.get(i + 1) == Some(&b'=') {
+        i += 1;
+    }
     let name = (pos, i);
     if b.get(i) != Some(&b'=') {
         return Ok(((name, None), i));
@@ -224,7 +229,7 @@ fn param_at(b: &[u8], pos: usize) -> Result<(Param, usize), Error> {
                 match b.get(j) {
                     Some(b'"') => break,
                     Some(b'\\') if j + 1 < b.len() => j += 2,
-                    Some(&c) if c >= 0x20 && c != 0x7F => j += 1,
+                    Some(&c) if (c >= 0x20 || c == b'\t') && c != 0x7F => j += 1,
                     _ => return Err(Error::BadValue { at: j }),
                 }
             }

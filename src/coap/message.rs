@@ -116,17 +116,31 @@ fn judge(
             false => Verdict::Ignored,
         };
     };
-    let block = matches!(
-        n,
-        OptionNumber::BLOCK1
-            | OptionNumber::BLOCK2
-            | OptionNumber::Q_BLOCK1
-            | OptionNumber::Q_BLOCK2
-    );
-    let bad = !well_formed(spec.format, spec.min, spec.max, value)
-        || (repeat && !spec.repeatable)
-        // SZX 7 is BERT over reliable transports, reserved over UDP (RFC 7959 §2.2).
-        || (block && !reliable && value.with_bytes(|b| b.last().is_some_and(|&l| l & 7 == 7)));
+    // RFC 9668 §3.1: EDHOC "MUST be empty. If any value is sent, the recipient MUST
+    // ignore it" (the value, not the option).
+    if n == OptionNumber::EDHOC && !code.is_signaling() && !repeat {
+        return Verdict::Good;
+    }
+    let block = !code.is_signaling()
+        && matches!(
+            n,
+            OptionNumber::BLOCK1
+                | OptionNumber::BLOCK2
+                | OptionNumber::Q_BLOCK1
+                | OptionNumber::Q_BLOCK2
+        );
+    // SZX 7 is BERT over reliable transports, reserved over UDP (RFC 7959 §2.2).
+    if block && !reliable && value.with_bytes(|b| b.last().is_some_and(|&l| l & 7 == 7)) {
+        return Verdict::Reject(Error::ReservedBlockSize { number, at });
+    }
+    if spec.format == Format::String && value.with_bytes(|b| crate::wire::utf8(b).is_err()) {
+        return Verdict::Reject(Error::NotUtf8 { number, at });
+    }
+    // RFC 7252 §5.4.3: an option whose length is out of range is treated as
+    // unrecognized.
+    let len = value.len();
+    let bad =
+        len < usize::from(spec.min) || len > usize::from(spec.max) || (repeat && !spec.repeatable);
     match bad {
         false => Verdict::Good,
         true if code == Code::CSM => Verdict::Reject(Error::BadSignalingOption { number, at }),
@@ -134,19 +148,6 @@ fn judge(
             Verdict::Reject(Error::BadCriticalOption { number, at })
         }
         true => Verdict::Ignored,
-    }
-}
-
-/// Whether `value` has `format` and a length in `min..=max`.
-fn well_formed(format: Format, min: u16, max: u16, value: &Value<'_>) -> bool {
-    let n = value.len();
-    if n < usize::from(min) || n > usize::from(max) {
-        return false;
-    }
-    match (format, value) {
-        (Format::String, Value::Bytes(b)) => crate::wire::utf8(b).is_ok(),
-        (Format::Uint, _) | (_, Value::Bytes(_)) => true,
-        (_, Value::Uint(_)) => false,
     }
 }
 
@@ -217,6 +218,7 @@ fn decode_udp(buf: &[u8]) -> Result<(Message<'_>, usize), Error> {
         return Err(Error::ReservedCode {
             code,
             message_id: Some((kind, message_id)),
+            at: 1,
         });
     }
     let mismatch = Error::TypeCodeMismatch {
@@ -265,11 +267,28 @@ fn decode_tcp<'a>(buf: &'a [u8], cx: &Context) -> Result<(Message<'a>, usize), E
         return Err(Error::ReservedTokenLength { tkl });
     }
     let (ext_n, add) = extended(b0 >> 4);
+    // What the bytes present already prove is said before asking for more.
+    if let Some(&c) = buf.get(1 + ext_n)
+        && reserved_class(Code(c), true)
+    {
+        return Err(Error::ReservedCode {
+            code: Code(c),
+            message_id: None,
+            at: 1 + ext_n,
+        });
+    }
     let fixed = 1 + ext_n + 1 + usize::from(tkl);
+    let too_large = |size: u64| Error::MessageTooLarge {
+        size,
+        max: cx.max_message_size,
+    };
     let len = match buf.get(1..1 + ext_n) {
         None => {
             // The shortest frame this Len nibble allows.
             let min = fixed as u64 + add;
+            if min > cx.max_message_size as u64 {
+                return Err(too_large(min));
+            }
             return Err(Error::Incomplete(Needed::new(
                 (min - buf.len() as u64).try_into().unwrap_or(usize::MAX),
             )));
@@ -279,10 +298,7 @@ fn decode_tcp<'a>(buf: &'a [u8], cx: &Context) -> Result<(Message<'a>, usize), E
     };
     let total = fixed as u64 + len;
     if total > cx.max_message_size as u64 {
-        return Err(Error::MessageTooLarge {
-            size: total,
-            max: cx.max_message_size,
-        });
+        return Err(too_large(total));
     }
     let Some(msg) = usize::try_from(total).ok().and_then(|t| buf.get(..t)) else {
         let missing = total - buf.len() as u64;
@@ -291,12 +307,6 @@ fn decode_tcp<'a>(buf: &'a [u8], cx: &Context) -> Result<(Message<'a>, usize), E
         )));
     };
     let code = Code(msg.get(1 + ext_n).copied().unwrap_or_default());
-    if reserved_class(code, true) {
-        return Err(Error::ReservedCode {
-            code,
-            message_id: None,
-        });
-    }
     let (token, options, payload) = body(msg, 2 + ext_n, usize::from(tkl), code, true)?;
     let m = Message {
         header: Header::Tcp,
@@ -324,6 +334,7 @@ fn decode_ws(buf: &[u8]) -> Result<(Message<'_>, usize), Error> {
         return Err(Error::ReservedCode {
             code,
             message_id: None,
+            at: 1,
         });
     }
     let (token, options, payload) = body(buf, 2, usize::from(tkl), code, true)?;
@@ -397,6 +408,18 @@ impl<'a> Packet<'a> for Message<'a> {
                 _ => {}
             }
         }
+        if matches!(self.header, Header::Tcp) && self.rest_len() as u64 > MAX_TCP_LEN {
+            return Err(EncodeError::TooLong {
+                field: "message",
+                len: self.rest_len(),
+                max: MAX_TCP_LEN as usize,
+            });
+        }
+        if !self.options.is_sorted_or_short() {
+            return Err(EncodeError::Inconsistent(
+                "more than 64 options out of number order: sort them first (Options::sort)",
+            ));
+        }
         let mut prev = None;
         for o in self.options.iter() {
             if o.value.len() > MAX_OPTION_LEN {
@@ -426,6 +449,9 @@ impl<'a> Packet<'a> for Message<'a> {
 
 /// The longest option value the option format can carry (RFC 7252 §3.1).
 const MAX_OPTION_LEN: usize = 65_535 + 269;
+
+/// The most bytes of options and payload a TCP Len field can count (RFC 8323 §3.2).
+const MAX_TCP_LEN: u64 = u32::MAX as u64 + 65_805;
 
 /// The Len nibble for `n` bytes of options and payload (RFC 8323 §3.2).
 const fn len_nibble(n: usize) -> u8 {
@@ -478,6 +504,35 @@ impl<'a> Message<'a> {
         }
     }
 
+    /// The type, Message ID, code and token of a UDP datagram, read leniently: what a
+    /// Reset or a 4.02 Bad Option answer to a message that failed to decode needs
+    /// (RFC 7252 §4.2, §5.4.1). `None` when not even those can be read (shorter than
+    /// its header and token, not version 1, or a reserved token length).
+    ///
+    /// ```
+    /// use iotwire::Packet;
+    /// use iotwire::coap::{Code, Message, Type};
+    /// // A CON GET with token 0x2a and a 3-byte Uri-Port (a malformed critical option).
+    /// let bad = [0x41, 0x01, 0x12, 0x34, 0x2a, 0x73, 0x00, 0x00, 0x50];
+    /// assert!(Message::decode(&bad).is_err());
+    /// let (kind, id, code, token) = Message::peek_udp(&bad).unwrap();
+    /// assert_eq!((kind, id, code, token), (Type::Confirmable, 0x1234, Code::GET, &[0x2a][..]));
+    /// ```
+    pub fn peek_udp(buf: &'a [u8]) -> Option<(Type, u16, Code, &'a [u8])> {
+        let (&[b0, c, m0, m1], rest) = buf.split_first_chunk::<4>()?;
+        let tkl = usize::from(b0 & 0x0F);
+        if b0 >> 6 != 1 || tkl > 8 {
+            return None;
+        }
+        let token = rest.get(..tkl)?;
+        Some((
+            Type::from_bits(b0 >> 4),
+            u16::from_be_bytes([m0, m1]),
+            Code(c),
+            token,
+        ))
+    }
+
     /// Bytes of the message without its payload (header, token, options and the
     /// payload marker), for a vectored write with the payload after it.
     pub fn head_len(&self) -> usize {
@@ -512,13 +567,15 @@ impl<'a> Message<'a> {
 /// unrecognised (RFC 7252 §5.4.1, §5.4.5) and shows in [`Message::ignored_options`].
 impl<'a> Message<'a> {
     /// Every well-formed occurrence of `number` (only the first of one that may not
-    /// repeat).
+    /// repeat), or every occurrence of a number the registry does not know.
     pub fn options_of(&self, number: OptionNumber) -> impl Iterator<Item = Opt<'a>> + use<'a> {
         let (code, reliable) = (self.code, self.is_reliable());
         let mut first = true;
+        let known = number.spec_in(code).is_some();
         self.options.all(number).filter(move |o| {
             let repeat = !core::mem::replace(&mut first, false);
-            judge(o.number.0, &o.value, code, reliable, repeat, 0) == Verdict::Good
+            // An option the registry does not know is taken as it is.
+            !known || judge(o.number.0, &o.value, code, reliable, repeat, 0) == Verdict::Good
         })
     }
 

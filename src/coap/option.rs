@@ -126,6 +126,10 @@ options! {
     NO_RESPONSE = 258, "No-Response", Uint, 0..=1, false;
     /// 292 Request-Tag (RFC 9175 §3.2.1).
     REQUEST_TAG = 292, "Request-Tag", Opaque, 0..=8, true;
+    /// 2049 OCF-Accept-Content-Format-Version (OCF Core specification).
+    OCF_ACCEPT_CONTENT_FORMAT_VERSION = 2049, "OCF-Accept-Content-Format-Version", Uint, 2..=2, false;
+    /// 2053 OCF-Content-Format-Version (OCF Core specification).
+    OCF_CONTENT_FORMAT_VERSION = 2053, "OCF-Content-Format-Version", Uint, 2..=2, false;
 }
 
 /// Signaling option numbers (RFC 8323 §5): they mean something only with their code.
@@ -468,6 +472,30 @@ impl<'a> Options<'a> {
         }
     }
 
+    /// Sorts options to encode into number order, keeping repeated options in their
+    /// order, in place and without allocating: O(n) for a list in order but for a few
+    /// options (a proxy that replaces Hop-Limit, say), at worst O(n^2).
+    ///
+    /// [`Options::new`] takes options in any order, but sorts them as it walks them,
+    /// which costs O(n^2) per walk; encoding refuses more than 64 unsorted options.
+    pub fn sort(list: &mut [Opt<'_>]) {
+        for i in 1..list.len() {
+            let mut j = i;
+            while j > 0 && list.get(j - 1).map(|o| o.number) > list.get(j).map(|o| o.number) {
+                list.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+    }
+
+    /// Decoded, in number order, or a list short enough to sort as it is walked.
+    pub(crate) fn is_sorted_or_short(&self) -> bool {
+        match self.repr {
+            Repr::Raw(_) => true,
+            Repr::List(l) => l.len() <= 64 || l.is_sorted_by_key(|o| o.number),
+        }
+    }
+
     /// Every option numbered `number`, in order.
     pub fn all(&self, number: OptionNumber) -> impl Iterator<Item = Opt<'a>> + use<'a> {
         // Numbers ascend: stop after the last one that can match.
@@ -656,7 +684,8 @@ impl Block {
         })
     }
 
-    /// The uint option value.
+    /// The uint option value (the block number is taken modulo 2^20, the most the
+    /// option can carry).
     pub const fn to_uint(self) -> u32 {
         (self.num & 0xF_FFFF) << 4 | (self.more as u32) << 3 | (self.szx & 7) as u32
     }
@@ -671,9 +700,10 @@ impl Block {
         self.szx == 7
     }
 
-    /// Offset of the block's first byte in the whole body.
+    /// Offset of the block's first byte in the whole body (saturating where `usize`
+    /// is too small).
     pub const fn offset(self) -> usize {
-        self.num as usize * self.size()
+        (self.num as usize).saturating_mul(self.size())
     }
 }
 
