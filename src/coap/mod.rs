@@ -10,6 +10,12 @@
 //! kept but ignored ([`Message::ignored_options`]); an unknown option is kept, and an
 //! unknown critical one is reported ([`Message::unknown_critical`]) for the caller to
 //! answer 4.02 Bad Option. Signaling options are numbered per code (RFC 8323 §5).
+//! Two choices where the RFCs leave room: a string option that is not UTF-8 (the
+//! string format of RFC 7252 §3.2) makes the message malformed, critical or not, as in
+//! aiocoap, rather than being dropped and changing the path it names; and Block
+//! options with SZX 7 over UDP are their own error ([`Error::ReservedBlockSize`],
+//! answered with 4.00). [`Message::peek_udp`] reads the type, Message ID and token of
+//! a datagram that failed to decode, for the Reset or 4.02 the RFC asks for.
 //!
 //! Token, option values and payload borrow from the input; the options stay one
 //! validated region walked lazily by [`Options::iter`].
