@@ -19,6 +19,8 @@
 //!   (`framing` decodes a request head and prints its body framing, RFC 9112 §6.3).
 //! - `mqtt v3.1.1 | v5 | v3.1`, optionally followed by `max_packet_size=N`.
 //! - `coap udp | tcp | ws` (RFC 7252 datagrams, RFC 8323 stream and WebSocket framing).
+//! - `amqp protocol-header | frame | frame spec-dialect`, optionally followed by
+//!   `frame_max=N`.
 //!
 //! Uses the public API only.
 
@@ -59,6 +61,14 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        #[cfg(feature = "amqp")]
+        ("amqp", ctx) => match amqp::pick(ctx) {
+            Some(f) => f,
+            None => {
+                eprintln!("dissect: unknown amqp context {ctx:?}: {}", amqp::CONTEXTS);
+                return ExitCode::from(2);
+            }
+        },
         (p, _) => {
             eprintln!("dissect: unknown protocol {p:?}");
             return ExitCode::from(2);
@@ -85,6 +95,10 @@ fn main() -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// The AMQP context in force, set once from the command line.
+#[cfg(feature = "amqp")]
+static AMQP_CONTEXT: std::sync::OnceLock<iotwire::amqp::Context> = std::sync::OnceLock::new();
 
 /// The context in force, set once from the command line (the decoders are plain `fn`s).
 #[cfg(feature = "mqtt")]
@@ -248,6 +262,39 @@ mod coap {
             "tcp" => |b| decode(b, Transport::Tcp),
             "ws" => |b| decode(b, Transport::WebSocket),
             _ => return None,
+        })
+    }
+}
+
+#[cfg(feature = "amqp")]
+mod amqp {
+    use super::{AMQP_CONTEXT, report};
+    use iotwire::Packet;
+    use iotwire::amqp::{Context, Dialect, Frame, ProtocolHeader};
+
+    pub const CONTEXTS: &str =
+        "protocol-header | frame | frame spec-dialect, optionally followed by frame_max=N";
+
+    pub fn pick(ctx: &str) -> Option<fn(&[u8]) -> String> {
+        let mut words = ctx.split_whitespace();
+        match words.next()? {
+            "protocol-header" => {
+                return Some(|b| report(b, ProtocolHeader::decode(b), |_| Ok(String::new())));
+            }
+            "frame" => {}
+            _ => return None,
+        }
+        let mut cx = Context::new();
+        for word in words {
+            cx = match word {
+                "spec-dialect" => cx.dialect(Dialect::Spec),
+                _ => cx.frame_max(word.strip_prefix("frame_max=")?.parse().ok()?),
+            };
+        }
+        AMQP_CONTEXT.set(cx).ok()?;
+        Some(|b| {
+            let cx = AMQP_CONTEXT.get().copied().unwrap_or_default();
+            report(b, Frame::decode_with(b, &cx), |_| Ok(String::new()))
         })
     }
 }

@@ -65,6 +65,8 @@ mod error;
 mod packet;
 mod wire;
 
+#[cfg(feature = "amqp")]
+pub mod amqp;
 #[cfg(feature = "coap")]
 pub mod coap;
 #[cfg(feature = "http")]

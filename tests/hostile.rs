@@ -340,3 +340,63 @@ mod coap {
         }
     }
 }
+
+#[cfg(feature = "amqp")]
+mod amqp {
+    use super::*;
+    use iotwire::amqp::{Context, Dialect, Frame, ProtocolHeader};
+
+    /// Decodes a row in its context: `protocol-header`, or `frame` with an optional
+    /// `spec-dialect` and `frame_max=N`.
+    fn decode(row: &Row<'_>) -> Outcome {
+        let mut words = row.context.split_whitespace();
+        match words.next() {
+            Some("protocol-header") => outcome(ProtocolHeader::decode(&row.bytes)),
+            Some("frame") => {
+                let mut cx = Context::new();
+                for w in words {
+                    match w {
+                        "spec-dialect" => cx = cx.dialect(Dialect::Spec),
+                        _ => {
+                            let n = w.strip_prefix("frame_max=").expect("frame_max=N");
+                            cx = cx.frame_max(n.parse().expect("a number"));
+                        }
+                    }
+                }
+                outcome(Frame::decode_with(&row.bytes, &cx))
+            }
+            other => panic!("unknown amqp context {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_amqp_row_gives_what_it_expects() {
+        let rows = rows(include_str!("hostile/amqp.tsv"));
+        assert!(rows.len() >= 67, "the set has {} rows", rows.len());
+        let bad: Vec<String> = rows.iter().filter_map(|r| check(r, decode(r))).collect();
+        assert!(
+            bad.is_empty(),
+            "{} rows differ:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
+
+    #[test]
+    fn accepted_amqp_frames_reencode_byte_for_byte() {
+        for row in rows(include_str!("hostile/amqp.tsv")) {
+            if row.expect != "accept" || !row.context.starts_with("frame") {
+                continue;
+            }
+            let cx = if row.context.contains("spec-dialect") {
+                Context::new().dialect(Dialect::Spec)
+            } else {
+                Context::new()
+            };
+            let (f, _) = Frame::decode_with(&row.bytes, &cx).unwrap();
+            let mut out = vec![0u8; f.encoded_len()];
+            assert_eq!(f.encode(&mut out), Ok(out.len()), "{}", row.id);
+            assert_eq!(out, row.bytes, "{}: {f:?}", row.id);
+        }
+    }
+}

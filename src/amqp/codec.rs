@@ -1,0 +1,255 @@
+//! AMQP's data types (0-9-1 §4.2.5): integers in network order, short and long
+//! strings, and the cursor that reads them from a frame payload of known length.
+
+use core::fmt;
+
+use super::table::{FieldTable, validate_table};
+use super::{Context, Error};
+use crate::error::EncodeError;
+use crate::packet::Sink;
+use crate::wire::{DebugBytes, Reader};
+
+/// A short string (§4.2.5.3): at most 255 octets. The grammar makes it octets, not
+/// text (errata §16): [`ShortStr::as_str`] gives the UTF-8 view when there is one.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct ShortStr<'a>(&'a [u8]);
+
+impl<'a> ShortStr<'a> {
+    /// The longest short string, in octets.
+    pub const MAX_LEN: usize = 255;
+
+    /// The empty string.
+    pub const EMPTY: ShortStr<'static> = ShortStr(&[]);
+
+    /// A short string of text.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::TooLong`] over 255 octets.
+    pub const fn new(s: &'a str) -> Result<Self, EncodeError> {
+        Self::from_bytes(s.as_bytes())
+    }
+
+    /// A short string of octets.
+    ///
+    /// # Errors
+    ///
+    /// [`EncodeError::TooLong`] over 255 octets.
+    pub const fn from_bytes(b: &'a [u8]) -> Result<Self, EncodeError> {
+        if b.len() > Self::MAX_LEN {
+            return Err(EncodeError::TooLong {
+                field: "short string",
+                len: b.len(),
+                max: Self::MAX_LEN,
+            });
+        }
+        Ok(Self(b))
+    }
+
+    /// The octets.
+    pub const fn as_bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// The text, when the octets are UTF-8.
+    pub fn as_str(&self) -> Option<&'a str> {
+        crate::wire::utf8(self.0).ok()
+    }
+
+    pub(crate) const fn encoded_len(&self) -> usize {
+        1 + self.0.len()
+    }
+
+    pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put_u8(self.0.len() as u8);
+        out.put(self.0);
+    }
+}
+
+impl fmt::Debug for ShortStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_str() {
+            Some(s) => fmt::Debug::fmt(s, f),
+            None => fmt::Debug::fmt(&DebugBytes(self.0), f),
+        }
+    }
+}
+
+impl PartialEq<str> for ShortStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for ShortStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+/// A long string (§4.2.5.3): up to 2^32 - 1 octets of any data (a SASL response, a
+/// header value); [`LongStr::as_str`] gives the UTF-8 view when there is one.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct LongStr<'a>(&'a [u8]);
+
+impl<'a> LongStr<'a> {
+    /// The empty string.
+    pub const EMPTY: LongStr<'static> = LongStr(&[]);
+
+    /// A long string of octets (over 4 GiB cannot be encoded: checked at encode).
+    pub const fn new(b: &'a [u8]) -> Self {
+        Self(b)
+    }
+
+    /// A long string of text.
+    pub const fn text(s: &'a str) -> Self {
+        Self(s.as_bytes())
+    }
+
+    /// The octets.
+    pub const fn as_bytes(&self) -> &'a [u8] {
+        self.0
+    }
+
+    /// The text, when the octets are UTF-8.
+    pub fn as_str(&self) -> Option<&'a str> {
+        crate::wire::utf8(self.0).ok()
+    }
+
+    pub(crate) const fn encoded_len(&self) -> usize {
+        4 + self.0.len()
+    }
+
+    pub(crate) fn check(&self) -> Result<(), EncodeError> {
+        check_u32_len("long string", self.0.len())
+    }
+
+    pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        out.put(&(self.0.len() as u32).to_be_bytes());
+        out.put(self.0);
+    }
+}
+
+impl fmt::Debug for LongStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.as_str() {
+            Some(s) => fmt::Debug::fmt(s, f),
+            None => fmt::Debug::fmt(&DebugBytes(self.0), f),
+        }
+    }
+}
+
+/// Errors when a length does not fit the 32-bit prefix it is written with.
+pub(crate) fn check_u32_len(field: &'static str, n: usize) -> Result<(), EncodeError> {
+    match u32::try_from(n) {
+        Ok(_) => Ok(()),
+        Err(_) => Err(EncodeError::TooLong {
+            field,
+            len: n,
+            max: u32::MAX as usize,
+        }),
+    }
+}
+
+/// A cursor over one frame payload (or one table) whose length is known: running out
+/// of bytes means the field is malformed ([`Error::Truncated`]).
+#[derive(Debug, Clone)]
+pub(crate) struct In<'a> {
+    r: Reader<'a>,
+    /// Offset of `r`'s buffer in the caller's input, for errors.
+    base: usize,
+    pub(crate) cx: Context,
+}
+
+impl<'a> In<'a> {
+    pub(crate) fn new(buf: &'a [u8], base: usize, cx: Context) -> Self {
+        Self {
+            r: Reader::at(buf, 0),
+            base,
+            cx,
+        }
+    }
+
+    /// Offset of the next byte in the caller's input.
+    pub(crate) fn at(&self) -> usize {
+        self.base + self.r.pos()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.r.is_empty()
+    }
+
+    fn truncated(&self) -> Error {
+        Error::Truncated { at: self.at() }
+    }
+
+    pub(crate) fn u8(&mut self) -> Result<u8, Error> {
+        match self.r.take_u8() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    pub(crate) fn u16(&mut self) -> Result<u16, Error> {
+        match self.r.take_u16() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    pub(crate) fn u32(&mut self) -> Result<u32, Error> {
+        match self.r.take_u32() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    pub(crate) fn u64(&mut self) -> Result<u64, Error> {
+        match self.r.take_array::<8>() {
+            Some(b) => Ok(u64::from_be_bytes(*b)),
+            None => Err(self.truncated()),
+        }
+    }
+
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        match self.r.take(n) {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    pub(crate) fn shortstr(&mut self) -> Result<ShortStr<'a>, Error> {
+        let at = self.at();
+        let n = self.u8()?;
+        self.bytes(usize::from(n))
+            .map(ShortStr)
+            .map_err(|_| Error::Truncated { at })
+    }
+
+    pub(crate) fn longstr(&mut self) -> Result<LongStr<'a>, Error> {
+        let at = self.at();
+        let n = self.u32()?;
+        let n = usize::try_from(n).map_err(|_| Error::Truncated { at })?;
+        self.bytes(n)
+            .map(LongStr)
+            .map_err(|_| Error::Truncated { at })
+    }
+
+    /// A field table (§4.2.5.5), validated in the dialect and depth limit in force.
+    pub(crate) fn table(&mut self) -> Result<FieldTable<'a>, Error> {
+        let at = self.at();
+        let n = self.u32()?;
+        let n = usize::try_from(n).map_err(|_| Error::Truncated { at })?;
+        let body = self.bytes(n).map_err(|_| Error::Truncated { at })?;
+        validate_table(body, at + 4, &self.cx)?;
+        Ok(FieldTable::raw(body, self.cx.dialect))
+    }
+
+    /// Errors unless every byte was read.
+    pub(crate) fn end(&self) -> Result<(), Error> {
+        match self.is_empty() {
+            true => Ok(()),
+            false => Err(Error::TrailingBytes { at: self.at() }),
+        }
+    }
+}
