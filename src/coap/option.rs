@@ -127,9 +127,9 @@ options! {
     /// 292 Request-Tag (RFC 9175 §3.2.1).
     REQUEST_TAG = 292, "Request-Tag", Opaque, 0..=8, true;
     /// 2049 OCF-Accept-Content-Format-Version (OCF Core specification).
-    OCF_ACCEPT_CONTENT_FORMAT_VERSION = 2049, "OCF-Accept-Content-Format-Version", Uint, 2..=2, false;
+    OCF_ACCEPT_CONTENT_FORMAT_VERSION = 2049, "OCF-Accept-Content-Format-Version", Uint, 0..=2, false;
     /// 2053 OCF-Content-Format-Version (OCF Core specification).
-    OCF_CONTENT_FORMAT_VERSION = 2053, "OCF-Content-Format-Version", Uint, 2..=2, false;
+    OCF_CONTENT_FORMAT_VERSION = 2053, "OCF-Content-Format-Version", Uint, 0..=2, false;
 }
 
 /// Signaling option numbers (RFC 8323 §5): they mean something only with their code.
