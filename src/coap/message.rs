@@ -533,6 +533,33 @@ impl<'a> Message<'a> {
         ))
     }
 
+    /// The code, token and frame length of a TCP frame at the front of `buf`, read
+    /// leniently: what a 4.02 answer to a request that failed to decode needs, and how
+    /// many bytes to skip to the next frame (RFC 8323 §3.2). `None` until the header
+    /// and token have arrived, or for a reserved token length.
+    ///
+    /// ```
+    /// use iotwire::coap::{Code, Message};
+    /// // Len 4, TKL 1, GET, token 0x2a, and a 3-byte Uri-Port (malformed, critical).
+    /// let bad = [0x41, 0x01, 0x2a, 0x73, 0x00, 0x00, 0x50];
+    /// assert_eq!(Message::peek_tcp(&bad[..4]), Some((Code::GET, &[0x2a][..], 7)));
+    /// ```
+    pub fn peek_tcp(buf: &'a [u8]) -> Option<(Code, &'a [u8], u64)> {
+        let &b0 = buf.first()?;
+        let tkl = usize::from(b0 & 0x0F);
+        if tkl > 8 {
+            return None;
+        }
+        let (ext_n, add) = extended(b0 >> 4);
+        let len = match buf.get(1..1 + ext_n)? {
+            [] => u64::from(b0 >> 4),
+            ext => ext.iter().fold(0u64, |n, &d| n << 8 | u64::from(d)) + add,
+        };
+        let code = Code(*buf.get(1 + ext_n)?);
+        let token = buf.get(2 + ext_n..2 + ext_n + tkl)?;
+        Some((code, token, (2 + ext_n + tkl) as u64 + len))
+    }
+
     /// Bytes of the message without its payload (header, token, options and the
     /// payload marker), for a vectored write with the payload after it.
     pub fn head_len(&self) -> usize {
