@@ -29,6 +29,9 @@ mod frame;
 mod methods;
 mod table;
 
+#[cfg(test)]
+mod proptests;
+
 pub use codec::{LongStr, ShortStr};
 pub use error::Error;
 pub use frame::{
