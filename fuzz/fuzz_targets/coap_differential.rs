@@ -11,13 +11,16 @@
 //! - reserved code classes 1, 6 and 7, an Empty message with a token, options or
 //!   payload, a Reset that is not Empty, an Acknowledgement carrying a request
 //!   (RFC 7252 §4.1, §4.2, §4.3, §12.1);
-//! - registered critical options with a malformed value or repeated where they may not
-//!   be (RFC 7252 §5.4.1, §5.4.5), such as a Uri-Path that is not UTF-8 or a Block2
-//!   with SZX 7 over UDP (RFC 7959 §2.2).
+//! - registered critical options with a value of a length out of range, or repeated
+//!   where they may not be (RFC 7252 §5.4.1, §5.4.5), and Block options with SZX 7 over
+//!   UDP (RFC 7959 §2.2);
+//! - string options (critical or elective) that are not UTF-8, which iotwire takes as
+//!   a malformed message (RFC 7252 §3.2; the coap module docs say why).
 //!
-//! iotwire keeps unregistered and malformed elective options (RFC 7252 §5.4.1 says to
-//! ignore them, not to refuse the message), and so does coap-lite, so they are compared
-//! too.
+//! Unregistered options, and elective ones with a length out of range, iotwire keeps
+//! (RFC 7252 §5.4.1: ignore them, do not refuse the message), and so does coap-lite,
+//! so they are compared too: the comparison is not limited to registered, well-formed
+//! options.
 #![no_main]
 
 use coap_lite::{MessageType, Packet as Lite};
