@@ -163,20 +163,25 @@ fn uint_bytes(v: u32) -> Vec<u8> {
     b[v.leading_zeros() as usize / 8..].to_vec()
 }
 
-/// A uint option value of at most `max` bytes (at least `min`): the shortest form of a
-/// number (built by iotwire as a uint), or, one time in four, the same number with
-/// leading zero bytes.
+/// A uint option value of `min..=max` bytes: the shortest form of a number (built by
+/// iotwire as a uint), or, one time in four, the same number with a leading zero byte
+/// (RFC 7252 §3.2 lets a receiver see those; a registered minimum of 2 bytes can also
+/// call for them).
 fn uint_value(min: usize, max: usize) -> impl Strategy<Value = (Vec<u8>, Option<u32>)> {
     let top = match max {
         0 => 0,
         1..=3 => (1u32 << (8 * max)) - 1,
         _ => u32::MAX,
     };
-    (min.min(1) as u32..=top, 0..4u8).prop_map(move |(v, pad)| {
+    (0..=top, 0..4u8).prop_map(move |(v, pad)| {
         let b = uint_bytes(v);
-        match pad {
-            0 if b.len() < max => ([vec![0], b].concat(), None),
-            _ => (b, Some(v)),
+        let zeros = match pad {
+            0 if b.len() < max => 1.max(min.saturating_sub(b.len())),
+            _ => min.saturating_sub(b.len()),
+        };
+        match zeros {
+            0 => (b, Some(v)),
+            n => ([vec![0; n], b].concat(), None),
         }
     })
 }

@@ -147,8 +147,8 @@ fn cut(s: &str, max: usize) -> &str {
     s.get(..n).unwrap_or_default()
 }
 
-/// A value of `format` with a length in `min..=max` (`min` is 0 or 1 for every
-/// registered option), shorter when the input runs out.
+/// A value of `format` with a length in `min..=max`, shorter when the input runs out
+/// (but for uints, the filler meets a minimum of 0 or 1, which most options have).
 fn value_of<'a>(u: &mut Unstructured<'a>, format: Format, min: u16, max: u16) -> Result<Value<'a>> {
     let (min, max) = (usize::from(min), usize::from(max));
     let fill = FILL.get(..min.min(1)).unwrap_or_default();
@@ -184,7 +184,12 @@ fn value_of<'a>(u: &mut Unstructured<'a>, format: Format, min: u16, max: u16) ->
                     1..=3 => (1u32 << (8 * max)) - 1,
                     _ => u32::MAX,
                 };
-                Value::Uint(u.int_in_range(min.min(1) as u32..=top)?)
+                // At least `min` bytes in the shortest form.
+                let lower = match min {
+                    0 => 0,
+                    m => 1u32 << (8 * (m.min(4) - 1)),
+                };
+                Value::Uint(u.int_in_range(lower..=top)?)
             }
         },
     })
