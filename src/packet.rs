@@ -1,7 +1,6 @@
 //! The one trait over every protocol's units.
 
 use crate::error::{DecodeError, EncodeError};
-use crate::wire::SliceWriter;
 
 /// Where encoded bytes go.
 ///
@@ -94,17 +93,7 @@ pub trait Packet<'a>: Sized {
     /// shorter than the encoding; nothing is written then.
     fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.check()?;
-        let needed = self.encoded_len();
-        let Some(dst) = out.get_mut(..needed) else {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: out.len(),
-            });
-        };
-        let mut w = SliceWriter::new(dst);
-        self.write_to(&mut w);
-        debug_assert_eq!(w.written(), needed, "encoded_len disagrees with write_to");
-        Ok(w.written())
+        crate::wire::write_exact(out, self.encoded_len(), |w| self.write_to(w))
     }
 
     /// Appends the encoding to any [`bytes::BufMut`] and returns the number of bytes

@@ -3,6 +3,7 @@
 //! Nothing here indexes raw: every read goes through `split_first_chunk` /
 //! `split_at_checked`, so a short buffer is an `Option::None`, never a panic.
 
+use crate::error::EncodeError;
 use crate::packet::Sink;
 
 /// A forward-only cursor over an input buffer that remembers how far it has read, so
@@ -247,6 +248,30 @@ impl Sink for SliceWriter<'_> {
         }
         self.pos += 1;
     }
+}
+
+/// Writes exactly `needed` bytes into the front of `out` with `write`, or refuses with
+/// [`EncodeError::BufferTooSmall`] having written nothing: what every `encode` into a
+/// slice does once its value is checked.
+pub(crate) fn write_exact(
+    out: &mut [u8],
+    needed: usize,
+    write: impl FnOnce(&mut SliceWriter<'_>),
+) -> Result<usize, EncodeError> {
+    let Some(dst) = out.get_mut(..needed) else {
+        return Err(EncodeError::BufferTooSmall {
+            needed,
+            available: out.len(),
+        });
+    };
+    let mut w = SliceWriter::new(dst);
+    write(&mut w);
+    debug_assert_eq!(
+        w.written(),
+        needed,
+        "the length disagrees with what was written"
+    );
+    Ok(needed)
 }
 
 /// Adapts a `bytes::BufMut` into a [`Sink`].

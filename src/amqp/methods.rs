@@ -802,15 +802,7 @@ impl<'a> Method<'a> {
     /// is shorter than the encoding; nothing is written then.
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.check()?;
-        let needed = self.encoded_len();
-        let Some(dst) = out.get_mut(..needed) else {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: out.len(),
-            });
-        };
-        self.write_to(&mut crate::wire::SliceWriter::new(dst));
-        Ok(needed)
+        crate::wire::write_exact(out, self.encoded_len(), |w| self.write_to(w))
     }
 }
 

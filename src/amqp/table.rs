@@ -471,15 +471,7 @@ impl<'a> FieldTable<'a> {
     /// [`EncodeError::BufferTooSmall`], or a value the table's dialect cannot write.
     pub fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.check()?;
-        let needed = self.encoded_len();
-        let Some(dst) = out.get_mut(..needed) else {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: out.len(),
-            });
-        };
-        self.write_to(&mut crate::wire::SliceWriter::new(dst));
-        Ok(needed)
+        crate::wire::write_exact(out, self.encoded_len(), |w| self.write_to(w))
     }
 
     /// The entries in order. Cannot fail: decoding validated them.

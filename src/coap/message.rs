@@ -575,16 +575,7 @@ impl<'a> Message<'a> {
     /// As [`crate::Packet::encode`] for the whole message.
     pub fn encode_head(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.check()?;
-        let needed = self.head_len();
-        let Some(dst) = out.get_mut(..needed) else {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: out.len(),
-            });
-        };
-        let mut w = crate::wire::SliceWriter::new(dst);
-        self.write_head(&mut w);
-        Ok(needed)
+        crate::wire::write_exact(out, self.head_len(), |w| self.write_head(w))
     }
 }
 

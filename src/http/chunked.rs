@@ -349,16 +349,7 @@ impl<'a> Chunk<'a> {
     ///
     /// [`EncodeError::BufferTooSmall`] when `out` is too short; nothing is written then.
     pub fn encode_head(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        let needed = self.head_len();
-        let Some(dst) = out.get_mut(..needed) else {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: out.len(),
-            });
-        };
-        let mut w = crate::wire::SliceWriter::new(dst);
-        self.write_head(&mut w);
-        Ok(needed)
+        crate::wire::write_exact(out, self.head_len(), |w| self.write_head(w))
     }
 
     fn write_head<S: Sink + ?Sized>(&self, out: &mut S) {

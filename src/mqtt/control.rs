@@ -271,16 +271,7 @@ impl<'a> Packet<'a> for ControlPacket<'a> {
         self.check_fields()?;
         let rl = check_remaining_length(self.body_len())?;
         let needed = 1 + rl.size() + rl.get() as usize;
-        let Some(dst) = out.get_mut(..needed) else {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: out.len(),
-            });
-        };
-        let mut w = crate::wire::SliceWriter::new(dst);
-        self.write_with(rl, &mut w);
-        debug_assert_eq!(w.written(), needed, "encoded_len disagrees with write_to");
-        Ok(needed)
+        crate::wire::write_exact(out, needed, |w| self.write_with(rl, w))
     }
 
     fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {

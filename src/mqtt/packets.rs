@@ -411,18 +411,11 @@ impl<'a> Publish<'a> {
     pub fn encode_head(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
         self.check()?;
         let rl = check_remaining_length(self.body_len())?;
-        let needed = self.head_len();
-        let Some(dst) = out.get_mut(..needed) else {
-            return Err(EncodeError::BufferTooSmall {
-                needed,
-                available: out.len(),
-            });
-        };
-        let mut w = crate::wire::SliceWriter::new(dst);
-        w.put_u8(0x30 | self.flags());
-        rl.write_to(&mut w);
-        self.write_head_body(&mut w);
-        Ok(needed)
+        crate::wire::write_exact(out, self.head_len(), |w| {
+            w.put_u8(0x30 | self.flags());
+            rl.write_to(w);
+            self.write_head_body(w);
+        })
     }
 
     pub(crate) fn check(&self) -> Result<(), EncodeError> {
