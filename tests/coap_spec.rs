@@ -420,6 +420,18 @@ fn review_fixes_edhoc_utf8_early_tcp_errors_and_sorting() {
         Message::decode_with(&hex("f0ffffffff20"), &Context::new(Transport::Tcp)),
         Err(Error::ReservedCode { at: 5, .. })
     ));
+    // The same error whatever has arrived (found by the coap_tcp fuzz target): the
+    // size before the code.
+    let zero = Context::new(Transport::Tcp).max_message_size(0);
+    for b in [&[0x00][..], &[0x00, 0x20]] {
+        assert!(
+            matches!(
+                Message::decode_with(b, &zero),
+                Err(Error::MessageTooLarge { .. })
+            ),
+            "{b:02x?}"
+        );
+    }
     // Unknown options are read by `option` too.
     let b = hex("40010001e1fcdb78");
     let (m, _) = Message::decode(&b).unwrap();

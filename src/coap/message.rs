@@ -267,7 +267,23 @@ fn decode_tcp<'a>(buf: &'a [u8], cx: &Context) -> Result<(Message<'a>, usize), E
         return Err(Error::ReservedTokenLength { tkl });
     }
     let (ext_n, add) = extended(b0 >> 4);
-    // What the bytes present already prove is said before asking for more.
+    let fixed = 1 + ext_n + 1 + usize::from(tkl);
+    let too_large = |size: u64| Error::MessageTooLarge {
+        size,
+        max: cx.max_message_size,
+    };
+    // What the bytes present already prove is said before asking for more, in one
+    // order whatever has arrived: the size (the shortest frame this Len nibble allows,
+    // then the exact one), then a reserved code.
+    let len = match buf.get(1..1 + ext_n) {
+        None => None,
+        Some([]) => Some(u64::from(b0 >> 4)),
+        Some(ext) => Some(ext.iter().fold(0u64, |n, &d| n << 8 | u64::from(d)) + add),
+    };
+    let total = fixed as u64 + len.unwrap_or(add);
+    if total > cx.max_message_size as u64 {
+        return Err(too_large(total));
+    }
     if let Some(&c) = buf.get(1 + ext_n)
         && reserved_class(Code(c), true)
     {
@@ -276,29 +292,6 @@ fn decode_tcp<'a>(buf: &'a [u8], cx: &Context) -> Result<(Message<'a>, usize), E
             message_id: None,
             at: 1 + ext_n,
         });
-    }
-    let fixed = 1 + ext_n + 1 + usize::from(tkl);
-    let too_large = |size: u64| Error::MessageTooLarge {
-        size,
-        max: cx.max_message_size,
-    };
-    let len = match buf.get(1..1 + ext_n) {
-        None => {
-            // The shortest frame this Len nibble allows.
-            let min = fixed as u64 + add;
-            if min > cx.max_message_size as u64 {
-                return Err(too_large(min));
-            }
-            return Err(Error::Incomplete(Needed::new(
-                (min - buf.len() as u64).try_into().unwrap_or(usize::MAX),
-            )));
-        }
-        Some([]) => u64::from(b0 >> 4),
-        Some(ext) => ext.iter().fold(0u64, |n, &d| n << 8 | u64::from(d)) + add,
-    };
-    let total = fixed as u64 + len;
-    if total > cx.max_message_size as u64 {
-        return Err(too_large(total));
     }
     let Some(msg) = usize::try_from(total).ok().and_then(|t| buf.get(..t)) else {
         let missing = total - buf.len() as u64;
