@@ -100,6 +100,7 @@ enum Verdict {
 
 /// Judges option `number` with `value` in a message with `code`; `repeat` when the
 /// previous option had the same number. `at` is for the error.
+#[inline]
 fn judge(
     number: u16,
     value: &Value<'_>,
@@ -151,13 +152,86 @@ fn judge(
     }
 }
 
+/// What [`judge`] needs of a registered option numbered below 64, for the common case
+/// of a message that is not signaling: packed by [`rule`] from [`OptionNumber::spec`].
+#[derive(Clone, Copy)]
+struct Rule {
+    known: bool,
+    min: u16,
+    max: u16,
+    repeatable: bool,
+    string: bool,
+    block: bool,
+}
+
+const fn rule(n: u16) -> Rule {
+    let block = matches!(
+        OptionNumber(n),
+        OptionNumber::BLOCK1
+            | OptionNumber::BLOCK2
+            | OptionNumber::Q_BLOCK1
+            | OptionNumber::Q_BLOCK2
+    );
+    match OptionNumber(n).spec() {
+        Some(s) => Rule {
+            known: true,
+            min: s.min,
+            max: s.max,
+            repeatable: s.repeatable,
+            string: matches!(s.format, Format::String),
+            block,
+        },
+        None => Rule {
+            known: false,
+            min: 0,
+            max: 0,
+            repeatable: true,
+            string: false,
+            block: false,
+        },
+    }
+}
+
+const RULES: [Rule; 64] = {
+    let mut t = [rule(0); 64];
+    let mut i = 0;
+    while i < 64 {
+        t[i] = rule(i as u16);
+        i += 1;
+    }
+    t
+};
+
+/// `true` when [`judge`] surely finds option `number` with `value` good or ignored
+/// (never a reason to reject) in a message that is not signaling: a table look-up for
+/// the options numbered below 64. `false` means "ask [`judge`]".
+#[inline(always)]
+fn surely_accepted(number: u16, value: &[u8], reliable: bool, repeat: bool) -> bool {
+    let Some(r) = RULES.get(usize::from(number)) else {
+        return false;
+    };
+    // Outside signaling, an option the registry does not know is kept, never refused.
+    if !r.known {
+        return true;
+    }
+    let len = value.len();
+    len >= usize::from(r.min)
+        && len <= usize::from(r.max)
+        && (!repeat || r.repeatable)
+        && (!r.block || reliable || value.last().is_none_or(|&l| l & 7 != 7))
+        && (!r.string || crate::wire::utf8(value).is_ok())
+}
+
 /// Validates the options at the front of `r` (up to the payload marker or the end),
 /// offsets counted from `base`.
 fn walk(r: &mut Reader<'_>, base: usize, code: Code, reliable: bool) -> Result<(), Error> {
     let mut prev = None;
+    let signaling = code.is_signaling();
     while let Some((number, value, at)) = next_option(r, prev.unwrap_or(0), base)? {
         let repeat = prev == Some(number);
-        if let Verdict::Reject(e) = judge(number, &Value::Bytes(value), code, reliable, repeat, at)
+        if (signaling || !surely_accepted(number, value, reliable, repeat))
+            && let Verdict::Reject(e) =
+                judge(number, &Value::Bytes(value), code, reliable, repeat, at)
         {
             return Err(e);
         }
@@ -357,7 +431,32 @@ impl<'a> Packet<'a> for Message<'a> {
     }
 
     fn encoded_len(&self) -> usize {
-        let rest = self.rest_len();
+        self.len_with(self.rest_len())
+    }
+
+    fn check(&self) -> Result<(), EncodeError> {
+        self.checked_options_len().map(drop)
+    }
+
+    /// As the default, with the check and the options' length taken in one walk.
+    fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
+        let opts = self.checked_options_len()?;
+        let rest = opts + self.payload.len() + usize::from(!self.payload.is_empty());
+        crate::wire::write_exact(out, self.len_with(rest), |w| {
+            self.write_head_with(rest, w);
+            w.put(self.payload);
+        })
+    }
+
+    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
+        self.write_head(out);
+        out.put(self.payload);
+    }
+}
+
+impl Message<'_> {
+    /// The whole length, from that of the options and payload.
+    fn len_with(&self, rest: usize) -> usize {
         match self.header {
             Header::Udp { .. } => 4 + self.token.len() + rest,
             Header::Tcp => 2 + extended(len_nibble(rest)).0 + self.token.len() + rest,
@@ -365,7 +464,8 @@ impl<'a> Packet<'a> for Message<'a> {
         }
     }
 
-    fn check(&self) -> Result<(), EncodeError> {
+    /// What [`Packet::check`] checks; the bytes of the options when they pass.
+    fn checked_options_len(&self) -> Result<usize, EncodeError> {
         let reliable = !matches!(self.header, Header::Udp { .. });
         if self.token.len() > 8 {
             return Err(EncodeError::TooLong {
@@ -414,7 +514,10 @@ impl<'a> Packet<'a> for Message<'a> {
             ));
         }
         let mut prev = None;
+        let mut len = 0;
         for o in self.options.iter() {
+            let delta = o.number.0 - prev.map_or(0, |p: OptionNumber| p.0);
+            len += super::option::header_len(delta, o.value.len());
             if o.value.len() > MAX_OPTION_LEN {
                 return Err(EncodeError::TooLong {
                     field: "option value",
@@ -423,7 +526,12 @@ impl<'a> Packet<'a> for Message<'a> {
                 });
             }
             let repeat = prev == Some(o.number);
-            if let Verdict::Reject(_) = judge(o.number.0, &o.value, self.code, reliable, repeat, 0)
+            let surely = !self.code.is_signaling()
+                && o.value
+                    .with_bytes(|b| surely_accepted(o.number.0, b, reliable, repeat));
+            if !surely
+                && let Verdict::Reject(_) =
+                    judge(o.number.0, &o.value, self.code, reliable, repeat, 0)
             {
                 return Err(EncodeError::Inconsistent(
                     "option that decoding would reject (malformed critical or CSM option)",
@@ -431,12 +539,7 @@ impl<'a> Packet<'a> for Message<'a> {
             }
             prev = Some(o.number);
         }
-        Ok(())
-    }
-
-    fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
-        self.write_head(out);
-        out.put(self.payload);
+        Ok(len)
     }
 }
 
@@ -469,6 +572,11 @@ impl<'a> Message<'a> {
     /// Writes everything but the payload: header (which counts the payload), token,
     /// options, and the payload marker when there is a payload.
     fn write_head<S: Sink + ?Sized>(&self, out: &mut S) {
+        self.write_head_with(self.rest_len(), out);
+    }
+
+    /// [`Message::write_head`] with the length of options and payload known.
+    fn write_head_with<S: Sink + ?Sized>(&self, rest: usize, out: &mut S) {
         let tkl = self.token.len().min(15) as u8;
         match self.header {
             Header::Udp { kind, message_id } => {
@@ -477,7 +585,6 @@ impl<'a> Message<'a> {
                 out.put(&message_id.to_be_bytes());
             }
             Header::Tcp => {
-                let rest = self.rest_len();
                 let nibble = len_nibble(rest);
                 out.put_u8(nibble << 4 | tkl);
                 let (n, add) = extended(nibble);
@@ -803,5 +910,39 @@ impl<'a> Message<'a> {
         (self.code == Code::ABORT)
             .then(|| self.uint(signaling::BAD_CSM_OPTION))?
             .and_then(|v| u16::try_from(v).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rule_table_never_accepts_what_judge_rejects() {
+        // `surely_accepted` is a shortcut past `judge`: it may say "ask judge", never
+        // "fine" where judge refuses.
+        for n in 0..64u16 {
+            for len in 0..12 {
+                for last in [0x41, 0x07, 0xFF, 0x00] {
+                    let mut v = [0x41u8; 12];
+                    if let Some(l) = v.get_mut(len.max(1) - 1) {
+                        *l = last;
+                    }
+                    let value = &v[..len];
+                    for (reliable, repeat) in
+                        [(false, false), (false, true), (true, false), (true, true)]
+                    {
+                        if surely_accepted(n, value, reliable, repeat) {
+                            let verdict =
+                                judge(n, &Value::Bytes(value), Code::GET, reliable, repeat, 0);
+                            assert!(
+                                !matches!(verdict, Verdict::Reject(_)),
+                                "option {n}, value {value:02x?}, reliable {reliable}, repeat {repeat}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

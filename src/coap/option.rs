@@ -54,6 +54,7 @@ macro_rules! options {
             $($(#[$doc])* pub const $name: Self = Self($n);)*
 
             /// The registry entry of a registered (non-signaling) option.
+            #[inline]
             pub const fn spec(self) -> Option<OptionSpec> {
                 Some(match self {
                     $(Self::$name => OptionSpec {
@@ -275,12 +276,15 @@ impl<'a> Value<'a> {
             Self::Bytes(b) => out.put(b),
             Self::Uint(v) => {
                 let (b, n) = uint_bytes(*v);
-                out.put(b.get(4 - n..).unwrap_or_default());
+                for &d in b.iter().skip(4 - n) {
+                    out.put_u8(d);
+                }
             }
         }
     }
 
     /// Calls `f` with the value's bytes.
+    #[inline]
     pub(crate) fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
         match self {
             Self::Bytes(b) => f(b),
@@ -452,7 +456,7 @@ impl<'a> Options<'a> {
     pub fn iter(&self) -> Iter<'a> {
         match self.repr {
             Repr::Raw(b) => Iter {
-                inner: IterRepr::Raw(Reader::at(b, 0), 0),
+                inner: IterRepr::Raw(b, 0),
             },
             // Already in order (the common case): no sorting to do.
             Repr::List(list) if list.is_sorted_by_key(|o| o.number) => Iter {
@@ -543,7 +547,7 @@ impl<'a> Options<'a> {
 
 /// Bytes of an option with this delta and value length: header, extended fields and
 /// value.
-const fn header_len(delta: u16, len: usize) -> usize {
+pub(crate) const fn header_len(delta: u16, len: usize) -> usize {
     const fn ext(n: usize) -> usize {
         match n {
             0..=12 => 0,
@@ -566,8 +570,11 @@ fn write_header<S: Sink + ?Sized>(delta: u16, len: usize, out: &mut S) {
     let (d, dx, dn) = split(usize::from(delta));
     let (l, lx, ln) = split(len);
     out.put_u8(d << 4 | l);
-    out.put(dx.get(..dn).unwrap_or_default());
-    out.put(lx.get(..ln).unwrap_or_default());
+    // Byte by byte: most options have no extended fields, and a copy call for none or
+    // two bytes costs more than the bytes.
+    for &b in dx.iter().take(dn).chain(lx.iter().take(ln)) {
+        out.put_u8(b);
+    }
 }
 
 /// Iterator over [`Options`], in wire order.
@@ -578,8 +585,8 @@ pub struct Iter<'a> {
 
 #[derive(Debug, Clone)]
 enum IterRepr<'a> {
-    /// Over decoded bytes; the previous option number.
-    Raw(Reader<'a>, u16),
+    /// Over decoded bytes: those not walked yet, and the previous option number.
+    Raw(&'a [u8], u16),
     /// Over a list already in order.
     Sorted(core::slice::Iter<'a, Opt<'a>>),
     /// Over a list, sorted as it goes (stable, without allocating): the (number,
@@ -590,28 +597,61 @@ enum IterRepr<'a> {
 impl<'a> Iterator for Iter<'a> {
     type Item = Opt<'a>;
 
+    #[inline(always)]
     fn next(&mut self) -> Option<Opt<'a>> {
         match &mut self.inner {
-            IterRepr::Raw(r, number) => {
-                let (n, value, _) = next_option(r, *number, 0).ok()??;
-                *number = n;
+            IterRepr::Raw(rest, number) => {
+                let (n, value, tail) = step(rest, *number)?;
+                (*rest, *number) = (tail, n);
                 Some(Opt::new(OptionNumber(n), value))
             }
             IterRepr::Sorted(it) => it.next().copied(),
-            IterRepr::List(list, last) => {
-                // The smallest (number, index) after the last one: a selection step,
-                // O(n) each, over lists that are short.
-                let after = |k: (u16, usize)| last.is_none_or(|l| k > l);
-                let (i, o) = list
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, o)| after((o.number.0, i)))
-                    .min_by_key(|&(i, o)| (o.number.0, i))?;
-                *last = Some((o.number.0, i));
-                Some(*o)
-            }
+            IterRepr::List(list, last) => select(list, last),
         }
     }
+}
+
+/// The next option of an unsorted list: the smallest (number, index) after the last
+/// one yielded, a selection step, O(n) each, over lists that are short.
+#[inline(never)]
+fn select<'a>(list: &[Opt<'a>], last: &mut Option<(u16, usize)>) -> Option<Opt<'a>> {
+    let after = |k: (u16, usize)| last.is_none_or(|l| k > l);
+    let (i, o) = list
+        .iter()
+        .enumerate()
+        .filter(|&(i, o)| after((o.number.0, i)))
+        .min_by_key(|&(i, o)| (o.number.0, i))?;
+    *last = Some((o.number.0, i));
+    Some(*o)
+}
+
+/// The option at the front of `b` after option number `prev`: its number, its value
+/// and the bytes after it; `None` at the end, at the payload marker (nibble 15), or
+/// where the option is malformed ([`next_option`] says how).
+#[inline(always)]
+fn step(b: &[u8], prev: u16) -> Option<(u16, &[u8], &[u8])> {
+    let (&first, mut rest) = b.split_first()?;
+    let mut ext = |nibble: u8| -> Option<usize> {
+        Some(match nibble {
+            0..=12 => usize::from(nibble),
+            13 => {
+                let (&x, r) = rest.split_first()?;
+                rest = r;
+                usize::from(x) + 13
+            }
+            14 => {
+                let (x, r) = rest.split_first_chunk::<2>()?;
+                rest = r;
+                usize::from(u16::from_be_bytes(*x)) + 269
+            }
+            _ => return None,
+        })
+    };
+    let delta = ext(first >> 4)?;
+    let len = ext(first & 0x0F)?;
+    let number = u16::try_from(usize::from(prev) + delta).ok()?;
+    let (value, rest) = rest.split_at_checked(len)?;
+    Some((number, value, rest))
 }
 
 /// An option as read: number, value, and the offset of its header byte.
@@ -624,6 +664,7 @@ pub(crate) type Raw<'a> = (u16, &'a [u8], usize);
 /// # Errors
 ///
 /// [`Error::ReservedNibble`], [`Error::Truncated`], [`Error::OptionNumberTooLarge`].
+#[inline]
 pub(crate) fn next_option<'a>(
     r: &mut Reader<'a>,
     prev: u16,
@@ -634,6 +675,12 @@ pub(crate) fn next_option<'a>(
         None | Some(0xFF) => return Ok(None),
         Some(b) => b,
     };
+    // Well formed, as nearly every option is: read once, without error paths.
+    let rest = r.rest();
+    if let Some((number, value, tail)) = step(rest, prev) {
+        let _ = r.take(rest.len() - tail.len());
+        return Ok(Some((number, value, at)));
+    }
     let _ = r.take_u8();
     let mut ext = |nibble: u8| -> Result<usize, Error> {
         let truncated = Error::Truncated { at };
