@@ -82,7 +82,8 @@ impl Owned {
             options: Options::new(&opts),
             payload: &self.payload,
         };
-        let bytes = m.to_vec().expect("a valid message encodes");
+        let mut bytes = vec![0u8; m.encoded_len()];
+        m.encode(&mut bytes).expect("a valid message encodes");
         assert_eq!(bytes.len(), m.encoded_len());
         bytes
     }

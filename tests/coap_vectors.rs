@@ -306,7 +306,7 @@ fn every_kind_of_message_is_there() {
             for o in m.options.iter() {
                 tags.push(format!("option {}", o.number.0));
             }
-            if let [b0, ..] = m.to_vec().unwrap()[..]
+            if let [b0, ..] = encode(&m)[..]
                 && matches!(m.header, Header::Tcp)
             {
                 tags.push(format!("tcp len nibble {}", b0 >> 4));
