@@ -14,6 +14,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     mqtt()?;
     #[cfg(feature = "coap")]
     coap()?;
+    #[cfg(feature = "amqp")]
+    amqp()?;
     Ok(())
 }
 
@@ -249,5 +251,79 @@ fn coap() -> Result<(), Box<dyn std::error::Error>> {
         m.code,
         m.unknown_critical()
     );
+    Ok(())
+}
+
+#[cfg(feature = "amqp")]
+fn amqp() -> Result<(), Box<dyn std::error::Error>> {
+    use iotwire::amqp::{
+        BasicProperties, BasicPublish, ContentHeader, Context, FieldTable, FieldValue, Frame,
+        LongStr, Method, Payload, ShortStr,
+    };
+
+    println!("\n== AMQP 0-9-1 ==\n");
+    // basic.publish, then its content header (with a headers table), then the body.
+    let publish = Frame {
+        channel: 1,
+        payload: Payload::Method(Method::BasicPublish(BasicPublish {
+            exchange: ShortStr::new("sensors")?,
+            routing_key: ShortStr::new("building-1.floor-3.temp")?,
+            mandatory: true,
+            ..Default::default()
+        })),
+    };
+    let headers = [
+        (
+            ShortStr::new("site")?,
+            FieldValue::LongStr(LongStr::text("building-1")),
+        ),
+        (ShortStr::new("retries")?, FieldValue::I32(0)),
+    ];
+    let body = br#"{"t":21.5}"#;
+    let header = Frame {
+        channel: 1,
+        payload: Payload::Header(ContentHeader {
+            body_size: body.len() as u64,
+            properties: BasicProperties {
+                content_type: Some(ShortStr::new("application/json")?),
+                delivery_mode: Some(2),
+                headers: Some(FieldTable::new(&headers)),
+                ..Default::default()
+            },
+        }),
+    };
+    let mut buf = [0u8; 256];
+    let n = publish.encode(&mut buf)?;
+    let m = header.encode(&mut buf[n..])?;
+    let mut end = n + m;
+    for f in Frame::bodies(1, body, 4096) {
+        end += f.encode(&mut buf[end..])?;
+    }
+    println!("basic.publish + content header + body: {end} bytes");
+    dump(&buf[..end]);
+    // A stream decoder: frame by frame, each borrowing from the buffer.
+    let cx = Context::new().frame_max(4096);
+    let mut at = 0;
+    while at < end {
+        let (frame, used) = Frame::decode_with(&buf[at..end], &cx)?;
+        println!("frame ({used} bytes): {frame:?}");
+        at += used;
+    }
+    // A table nested 2,000 levels deep is an error, not a stack overflow.
+    let mut deep = Vec::new();
+    for _ in 0..2000 {
+        let inner = std::mem::take(&mut deep);
+        deep = [
+            &[1, b'n', b'F'][..],
+            &(inner.len() as u32).to_be_bytes(),
+            &inner,
+        ]
+        .concat();
+    }
+    let table = [&(deep.len() as u32).to_be_bytes()[..], &deep].concat();
+    match FieldTable::decode_with(&table, &cx) {
+        Ok(_) => unreachable!("too deep"),
+        Err(e) => println!("a {}-byte table nested 2,000 deep: {e}", table.len()),
+    }
     Ok(())
 }

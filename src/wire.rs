@@ -196,7 +196,10 @@ pub(crate) fn find_any<const N: usize>(s: &[u8], set: [u8; N]) -> Option<usize> 
 
 /// Bytes in `Debug` output as a Rust byte string (`b"{\"t\":21.5}\x00"`), which reads
 /// better than a list of numbers for the payloads and tokens of protocol units.
-#[cfg_attr(not(any(feature = "mqtt", feature = "coap")), allow(dead_code))]
+#[cfg_attr(
+    not(any(feature = "mqtt", feature = "coap", feature = "amqp")),
+    allow(dead_code)
+)]
 pub(crate) struct DebugBytes<'a>(pub(crate) &'a [u8]);
 
 impl core::fmt::Debug for DebugBytes<'_> {

@@ -79,7 +79,7 @@ pub struct Frame<'a> {
 }
 
 /// What a frame carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Payload<'a> {
     /// A method (type 1).
     Method(Method<'a>),
@@ -89,6 +89,21 @@ pub enum Payload<'a> {
     Body(&'a [u8]),
     /// A heartbeat (type 8), on channel 0.
     Heartbeat,
+}
+
+impl core::fmt::Debug for Payload<'_> {
+    /// A body as a byte string.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Method(m) => f.debug_tuple("Method").field(m).finish(),
+            Self::Header(h) => f.debug_tuple("Header").field(h).finish(),
+            Self::Body(b) => f
+                .debug_tuple("Body")
+                .field(&crate::wire::DebugBytes(b))
+                .finish(),
+            Self::Heartbeat => f.write_str("Heartbeat"),
+        }
+    }
 }
 
 impl Payload<'_> {
