@@ -26,6 +26,8 @@
 mod codec;
 mod error;
 mod frame;
+#[cfg(feature = "arbitrary")]
+mod fuzzing;
 mod methods;
 mod table;
 
