@@ -81,15 +81,20 @@ pub(crate) fn validate_table(body: &[u8], base: usize, cx: &Context) -> Result<(
 }
 
 fn validate(body: &[u8], base: usize, cx: &Context, table: bool) -> Result<(), Error> {
+    // Most tables hold no table or array: one pass without the nesting stack.
+    if flat(body, cx.dialect, table) {
+        return Ok(());
+    }
     let max = cx.max_depth.clamp(1, MAX_DEPTH);
     // (end of the container, is it a table) per open level.
-    let mut stack = [(0usize, false); MAX_DEPTH as usize];
+    let mut stack = [(0u32, false); MAX_DEPTH as usize];
     let mut depth = 1;
-    stack[0] = (body.len(), table);
+    stack[0] = (body.len() as u32, table);
     let mut r = Reader::at(body, 0);
     let truncated = |at: usize| Error::Truncated { at: base + at };
     while depth > 0 {
         let (end, in_table) = stack.get(depth - 1).copied().unwrap_or_default();
+        let end = end as usize;
         let pos = r.pos();
         if pos >= end {
             depth -= 1;
@@ -112,36 +117,61 @@ fn validate(body: &[u8], base: usize, cx: &Context, table: bool) -> Result<(), E
                 at: base + at,
             });
         };
-        match layout {
-            Layout::Fixed(n) => inner.take(n).map(|_| ()),
-            Layout::Short => inner
-                .take_u8()
-                .and_then(|n| inner.take(usize::from(n)))
-                .map(|_| ()),
-            Layout::Long => inner
-                .take_u32()
-                .and_then(|n| inner.take(n as usize))
-                .map(|_| ()),
-            Layout::Nested { table } => {
-                let n = inner.take_u32().ok_or(truncated(at))? as usize;
-                let start = inner.pos();
-                if end - start < n {
-                    return Err(truncated(at));
-                }
-                if depth == usize::from(max) {
-                    return Err(Error::TooDeep { max, at: base + at });
-                }
-                if let Some(slot) = stack.get_mut(depth) {
-                    *slot = (start + n, table);
-                }
-                depth += 1;
-                Some(())
+        if let Layout::Nested { table } = layout {
+            let n = inner.take_u32().ok_or(truncated(at))? as usize;
+            let start = inner.pos();
+            if end - start < n {
+                return Err(truncated(at));
             }
+            if depth == usize::from(max) {
+                return Err(Error::TooDeep { max, at: base + at });
+            }
+            if let Some(slot) = stack.get_mut(depth) {
+                *slot = ((start + n) as u32, table);
+            }
+            depth += 1;
+        } else {
+            skip(&mut inner, layout).ok_or(truncated(at))?;
         }
-        .ok_or(truncated(at))?;
         r = Reader::at(body, inner.pos());
     }
     Ok(())
+}
+
+/// Skips a value that holds no other values; `None` when it runs past the end.
+#[inline]
+fn skip(r: &mut Reader<'_>, layout: Layout) -> Option<()> {
+    let n = match layout {
+        Layout::Fixed(n) => n,
+        Layout::Short => usize::from(r.take_u8()?),
+        Layout::Long => r.take_u32()? as usize,
+        Layout::Nested { .. } => return None,
+    };
+    r.take(n).map(|_| ())
+}
+
+/// `true` when `body` is a valid container holding no table or array (so no nesting
+/// to track); `false` when it holds one or is invalid, which [`validate`] then sorts
+/// out.
+fn flat(body: &[u8], dialect: Dialect, table: bool) -> bool {
+    let mut r = Reader::at(body, 0);
+    while !r.is_empty() {
+        if table {
+            let Some(key) = r.take_u8().and_then(|n| r.take(usize::from(n))) else {
+                return false;
+            };
+            if dialect == Dialect::Spec && !spec_name(key) {
+                return false;
+            }
+        }
+        let Some(layout) = r.take_u8().and_then(|c| layout(c, dialect)) else {
+            return false;
+        };
+        if skip(&mut r, layout).is_none() {
+            return false;
+        }
+    }
+    true
 }
 
 /// One field value (§4.2.5.5), named by what it holds rather than by its letter,
