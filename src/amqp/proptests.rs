@@ -208,3 +208,52 @@ proptest! {
         });
     }
 }
+
+/// Every method, built by its `Arbitrary` impl from proptest's bytes, round trips.
+#[cfg(feature = "arbitrary")]
+mod methods {
+    use arbitrary::{Arbitrary, Unstructured};
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+    use std::vec;
+    use std::vec::Vec;
+
+    use super::super::{Context, Method, decode_method};
+
+    fn round_trip(seed: &[u8]) -> Option<&'static str> {
+        let m = Method::arbitrary(&mut Unstructured::new(seed)).ok()?;
+        m.check().ok()?;
+        let mut buf = vec![0u8; m.encoded_len()];
+        assert_eq!(m.encode(&mut buf), Ok(buf.len()));
+        assert_eq!(decode_method(&buf, &Context::new()), Ok(m), "{m:?}");
+        Some(m.name())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_methods_round_trip(seed in prop::collection::vec(any::<u8>(), 0..256)) {
+            round_trip(&seed);
+        }
+    }
+
+    #[test]
+    fn the_arbitrary_impl_reaches_all_66_methods() {
+        // A fixed stream of seeds (xorshift), so the count does not depend on luck.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let mut seen = BTreeSet::new();
+        for _ in 0..20_000 {
+            let seed: Vec<u8> = (0..64)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x as u8
+                })
+                .collect();
+            seen.extend(round_trip(&seed));
+        }
+        assert_eq!(seen.len(), 66, "{seen:?}");
+    }
+}
