@@ -112,3 +112,25 @@ pub enum EncodeError {
     #[error("{0}")]
     Inconsistent(&'static str),
 }
+
+/// Implements [`DecodeError`] for a protocol's error enum: one with an
+/// `Incomplete(Needed)` variant and an inherent `fn at(&self) -> Option<usize>` that
+/// names the offending byte. Every protocol's error takes it, so that what "incomplete"
+/// means is written once.
+#[allow(unused_macros)]
+macro_rules! impl_decode_error {
+    ($t:ty) => {
+        impl $crate::error::DecodeError for $t {
+            fn needed(&self) -> Option<$crate::error::Needed> {
+                match self {
+                    Self::Incomplete(n) => Some(*n),
+                    _ => None,
+                }
+            }
+
+            fn offset(&self) -> Option<usize> {
+                self.at()
+            }
+        }
+    };
+}

@@ -61,6 +61,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+#[macro_use]
 mod error;
 mod packet;
 mod wire;

@@ -1,6 +1,6 @@
 //! The AMQP module's error type.
 
-use crate::error::{DecodeError, Needed};
+use crate::error::Needed;
 
 /// Why AMQP bytes could not be decoded: the rule broken and, where one byte proves it,
 /// that byte's offset from the start of the input.
@@ -115,15 +115,9 @@ pub enum Error {
     },
 }
 
-impl DecodeError for Error {
-    fn needed(&self) -> Option<Needed> {
-        match self {
-            Self::Incomplete(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    fn offset(&self) -> Option<usize> {
+impl Error {
+    /// Offset of the byte at fault, when one byte proves the input malformed.
+    const fn at(&self) -> Option<usize> {
         use Error::*;
         match *self {
             Incomplete(_) | FrameTooLarge { .. } | HeartbeatPayload => None,
@@ -140,3 +134,5 @@ impl DecodeError for Error {
         }
     }
 }
+
+impl_decode_error!(Error);

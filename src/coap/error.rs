@@ -1,7 +1,7 @@
 //! The CoAP module's error type.
 
 use super::{Code, Type};
-use crate::error::{DecodeError, Needed};
+use crate::error::Needed;
 
 /// Why CoAP bytes could not be decoded: the rule broken and, where one byte proves it,
 /// that byte's offset from the start of the input.
@@ -145,15 +145,9 @@ pub enum Error {
     },
 }
 
-impl DecodeError for Error {
-    fn needed(&self) -> Option<Needed> {
-        match self {
-            Self::Incomplete(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    fn offset(&self) -> Option<usize> {
+impl Error {
+    /// Offset of the byte at fault, when one byte proves the input malformed.
+    const fn at(&self) -> Option<usize> {
         use Error::*;
         match *self {
             Incomplete(_) | TooShort { .. } | MessageTooLarge { .. } => None,
@@ -174,3 +168,5 @@ impl DecodeError for Error {
         }
     }
 }
+
+impl_decode_error!(Error);

@@ -1,6 +1,6 @@
 //! The HTTP module's error type.
 
-use crate::error::{DecodeError, Needed};
+use crate::error::Needed;
 
 /// Why HTTP bytes could not be decoded, or a decoded head's body framing decided.
 ///
@@ -291,16 +291,12 @@ impl Error {
     }
 }
 
-impl DecodeError for Error {
-    fn needed(&self) -> Option<Needed> {
-        match self {
-            Self::Incomplete(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    fn offset(&self) -> Option<usize> {
+impl Error {
+    /// Offset of the byte at fault, when one byte proves the input malformed.
+    fn at(&self) -> Option<usize> {
         let mut e = *self;
         e.at_mut().copied()
     }
 }
+
+impl_decode_error!(Error);

@@ -1,6 +1,6 @@
 //! The MQTT module's error type.
 
-use crate::error::{DecodeError, Needed};
+use crate::error::Needed;
 
 /// Why MQTT bytes could not be decoded: the rule broken and the offset of the byte that
 /// broke it, from the start of the input.
@@ -229,16 +229,12 @@ impl Error {
     }
 }
 
-impl DecodeError for Error {
-    fn needed(&self) -> Option<Needed> {
-        match self {
-            Self::Incomplete(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    fn offset(&self) -> Option<usize> {
+impl Error {
+    /// Offset of the byte at fault, when one byte proves the input malformed.
+    fn at(&self) -> Option<usize> {
         let mut e = *self;
         e.at_mut().copied()
     }
 }
+
+impl_decode_error!(Error);
