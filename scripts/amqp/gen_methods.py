@@ -388,6 +388,12 @@ READ = {
     "longstr": "input.longstr()?",
     "table": "input.table()?",
 }
+# AMQP type -> variant of `Argument`.
+ARG_VARIANT = {
+    "octet": "Octet", "short": "Short", "long": "Long", "longlong": "LongLong",
+    "timestamp": "Timestamp", "bit": "Bit", "shortstr": "ShortStr", "longstr": "LongStr",
+    "table": "Table",
+}
 # Types whose values may fail to encode (length over 32 bits, a table value the dialect
 # cannot write): checked by `check`.
 CHECKED = {"longstr", "table"}
@@ -562,6 +568,14 @@ def gen_struct(m, o):
     o.append(f"    pub const NAME: &'static str = {rs_str(m.full)};")
     if m.args:
         o.append("")
+        o.append("    /// The arguments in wire order, named as the spec names them.")
+        lt = "'a" if m.borrows else "'static"
+        o.append(f"    pub fn arguments(&self) -> Arguments<{lt}> {{")
+        items = ", ".join(f"({rs_str(a.json_name)}, Argument::{ARG_VARIANT[a.type]}(self.{a.field}))"
+                          for a in m.args)
+        o.append(f"        Arguments::new(&[{items}])")
+        o.append("    }")
+        o.append("")
         # decode
         lt_in = "'a" if m.borrows else "'_"
         o.append(f"    fn decode_args(input: &mut In<{lt_in}>) -> Result<Self, Error> {{")
@@ -630,6 +644,77 @@ def gen_struct(m, o):
     o.append("    }")
     o.append("}")
     o.append("")
+
+
+def gen_arguments(most, o):
+    o.append(ARGUMENTS.format(most=most))
+
+
+ARGUMENTS = """\
+/// One argument of a method, as the spec types it (§4.2.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Argument<'a> {{
+    /// An `octet`.
+    Octet(u8),
+    /// A `short`.
+    Short(u16),
+    /// A `long`.
+    Long(u32),
+    /// A `longlong`.
+    LongLong(u64),
+    /// A `timestamp` (seconds since the epoch).
+    Timestamp(u64),
+    /// A `bit`.
+    Bit(bool),
+    /// A `shortstr`.
+    ShortStr(ShortStr<'a>),
+    /// A `longstr`.
+    LongStr(LongStr<'a>),
+    /// A field `table`.
+    Table(FieldTable<'a>),
+}}
+
+/// The most arguments a method has ({most}).
+const MOST_ARGUMENTS: usize = {most};
+
+/// The arguments of a method in wire order, with their names: [`Method::arguments`].
+#[derive(Debug, Clone)]
+pub struct Arguments<'a> {{
+    items: [(&'static str, Argument<'a>); MOST_ARGUMENTS],
+    len: u8,
+    next: u8,
+}}
+
+impl<'a> Arguments<'a> {{
+    fn new(items: &[(&'static str, Argument<'a>)]) -> Self {{
+        let mut all = [("", Argument::Bit(false)); MOST_ARGUMENTS];
+        all[..items.len()].copy_from_slice(items);
+        Self {{
+            items: all,
+            len: items.len() as u8,
+            next: 0,
+        }}
+    }}
+}}
+
+impl<'a> Iterator for Arguments<'a> {{
+    type Item = (&'static str, Argument<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {{
+        let item = self.items[..usize::from(self.len)].get(usize::from(self.next))?;
+        self.next += 1;
+        Some(*item)
+    }}
+
+    fn size_hint(&self) -> (usize, Option<usize>) {{
+        let n = usize::from(self.len - self.next);
+        (n, Some(n))
+    }}
+}}
+
+impl ExactSizeIterator for Arguments<'_> {{}}
+
+"""
 
 
 def gen_reply(spec, o):
@@ -760,6 +845,7 @@ def generate(spec):
         count=len(methods), nclasses=len(spec["classes"]),
     )]
     gen_reply(spec, o)
+    gen_arguments(max(len(m.args) for m in methods), o)
 
     # Method enum.
     o.append("/// Any method of AMQP 0-9-1 with RabbitMQ's extensions: what a method frame carries.")
@@ -819,6 +905,27 @@ def generate(spec):
         o.append(f"        matches!(self, {pats})")
         o.append("    }")
         o.append("")
+
+    o.append("    /// The arguments in wire order, each with the name the spec gives it")
+    o.append("    /// (`\"delivery-tag\"`): for printing or logging any method without a match")
+    o.append("    /// on its type.")
+    o.append("    ///")
+    o.append("    /// ```")
+    o.append("    /// use iotwire::amqp::{Argument, BasicAck, Method};")
+    o.append("    ///")
+    o.append("    /// let m = Method::from(BasicAck { delivery_tag: 7, multiple: true });")
+    o.append("    /// let args: Vec<_> = m.arguments().collect();")
+    o.append("    /// assert_eq!(args, [(\"delivery-tag\", Argument::LongLong(7)), (\"multiple\", Argument::Bit(true))]);")
+    o.append("    /// ```")
+    o.append("    pub fn arguments(&self) -> Arguments<'a> {")
+    o.append("        match self {")
+    for m in methods:
+        if m.args:
+            o.append(f"            Self::{m.ident}(m) => m.arguments(),")
+    o.append("            _ => Arguments::new(&[]),")
+    o.append("        }")
+    o.append("    }")
+    o.append("")
 
     bool_match(
         "Whether content (a content header, then body frames) follows the method: "

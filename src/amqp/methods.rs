@@ -166,6 +166,69 @@ pub mod reply {
     }
 }
 
+/// One argument of a method, as the spec types it (§4.2.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Argument<'a> {
+    /// An `octet`.
+    Octet(u8),
+    /// A `short`.
+    Short(u16),
+    /// A `long`.
+    Long(u32),
+    /// A `longlong`.
+    LongLong(u64),
+    /// A `timestamp` (seconds since the epoch).
+    Timestamp(u64),
+    /// A `bit`.
+    Bit(bool),
+    /// A `shortstr`.
+    ShortStr(ShortStr<'a>),
+    /// A `longstr`.
+    LongStr(LongStr<'a>),
+    /// A field `table`.
+    Table(FieldTable<'a>),
+}
+
+/// The most arguments a method has (9).
+const MOST_ARGUMENTS: usize = 9;
+
+/// The arguments of a method in wire order, with their names: [`Method::arguments`].
+#[derive(Debug, Clone)]
+pub struct Arguments<'a> {
+    items: [(&'static str, Argument<'a>); MOST_ARGUMENTS],
+    len: u8,
+    next: u8,
+}
+
+impl<'a> Arguments<'a> {
+    fn new(items: &[(&'static str, Argument<'a>)]) -> Self {
+        let mut all = [("", Argument::Bit(false)); MOST_ARGUMENTS];
+        all[..items.len()].copy_from_slice(items);
+        Self {
+            items: all,
+            len: items.len() as u8,
+            next: 0,
+        }
+    }
+}
+
+impl<'a> Iterator for Arguments<'a> {
+    type Item = (&'static str, Argument<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.items[..usize::from(self.len)].get(usize::from(self.next))?;
+        self.next += 1;
+        Some(*item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = usize::from(self.len - self.next);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Arguments<'_> {}
+
 /// Any method of AMQP 0-9-1 with RabbitMQ's extensions: what a method frame carries.
 ///
 /// Non-exhaustive: RabbitMQ may extend the protocol again.
@@ -608,6 +671,70 @@ impl<'a> Method<'a> {
         }
     }
 
+    /// The arguments in wire order, each with the name the spec gives it
+    /// (`"delivery-tag"`): for printing or logging any method without a match
+    /// on its type.
+    ///
+    /// ```
+    /// use iotwire::amqp::{Argument, BasicAck, Method};
+    ///
+    /// let m = Method::from(BasicAck { delivery_tag: 7, multiple: true });
+    /// let args: Vec<_> = m.arguments().collect();
+    /// assert_eq!(args, [("delivery-tag", Argument::LongLong(7)), ("multiple", Argument::Bit(true))]);
+    /// ```
+    pub fn arguments(&self) -> Arguments<'a> {
+        match self {
+            Self::ConnectionStart(m) => m.arguments(),
+            Self::ConnectionStartOk(m) => m.arguments(),
+            Self::ConnectionSecure(m) => m.arguments(),
+            Self::ConnectionSecureOk(m) => m.arguments(),
+            Self::ConnectionTune(m) => m.arguments(),
+            Self::ConnectionTuneOk(m) => m.arguments(),
+            Self::ConnectionOpen(m) => m.arguments(),
+            Self::ConnectionOpenOk(m) => m.arguments(),
+            Self::ConnectionClose(m) => m.arguments(),
+            Self::ConnectionBlocked(m) => m.arguments(),
+            Self::ConnectionUpdateSecret(m) => m.arguments(),
+            Self::ChannelOpen(m) => m.arguments(),
+            Self::ChannelOpenOk(m) => m.arguments(),
+            Self::ChannelFlow(m) => m.arguments(),
+            Self::ChannelFlowOk(m) => m.arguments(),
+            Self::ChannelClose(m) => m.arguments(),
+            Self::AccessRequest(m) => m.arguments(),
+            Self::AccessRequestOk(m) => m.arguments(),
+            Self::ExchangeDeclare(m) => m.arguments(),
+            Self::ExchangeDelete(m) => m.arguments(),
+            Self::ExchangeBind(m) => m.arguments(),
+            Self::ExchangeUnbind(m) => m.arguments(),
+            Self::QueueDeclare(m) => m.arguments(),
+            Self::QueueDeclareOk(m) => m.arguments(),
+            Self::QueueBind(m) => m.arguments(),
+            Self::QueuePurge(m) => m.arguments(),
+            Self::QueuePurgeOk(m) => m.arguments(),
+            Self::QueueDelete(m) => m.arguments(),
+            Self::QueueDeleteOk(m) => m.arguments(),
+            Self::QueueUnbind(m) => m.arguments(),
+            Self::BasicQos(m) => m.arguments(),
+            Self::BasicConsume(m) => m.arguments(),
+            Self::BasicConsumeOk(m) => m.arguments(),
+            Self::BasicCancel(m) => m.arguments(),
+            Self::BasicCancelOk(m) => m.arguments(),
+            Self::BasicPublish(m) => m.arguments(),
+            Self::BasicReturn(m) => m.arguments(),
+            Self::BasicDeliver(m) => m.arguments(),
+            Self::BasicGet(m) => m.arguments(),
+            Self::BasicGetOk(m) => m.arguments(),
+            Self::BasicGetEmpty(m) => m.arguments(),
+            Self::BasicAck(m) => m.arguments(),
+            Self::BasicReject(m) => m.arguments(),
+            Self::BasicRecoverAsync(m) => m.arguments(),
+            Self::BasicRecover(m) => m.arguments(),
+            Self::BasicNack(m) => m.arguments(),
+            Self::ConfirmSelect(m) => m.arguments(),
+            _ => Arguments::new(&[]),
+        }
+    }
+
     /// Whether content (a content header, then body frames) follows the method:
     /// basic.publish, basic.return, basic.deliver and basic.get-ok (§4.2.6).
     pub const fn has_content(&self) -> bool {
@@ -833,6 +960,17 @@ impl<'a> ConnectionStart<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.start";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("version-major", Argument::Octet(self.version_major)),
+            ("version-minor", Argument::Octet(self.version_minor)),
+            ("server-properties", Argument::Table(self.server_properties)),
+            ("mechanisms", Argument::LongStr(self.mechanisms)),
+            ("locales", Argument::LongStr(self.locales)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let version_major = input.u8()?;
         let version_minor = input.u8()?;
@@ -897,6 +1035,16 @@ impl<'a> ConnectionStartOk<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.start-ok";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("client-properties", Argument::Table(self.client_properties)),
+            ("mechanism", Argument::ShortStr(self.mechanism)),
+            ("response", Argument::LongStr(self.response)),
+            ("locale", Argument::ShortStr(self.locale)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let client_properties = input.table()?;
         let mechanism = input.shortstr()?;
@@ -954,6 +1102,11 @@ impl<'a> ConnectionSecure<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.secure";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("challenge", Argument::LongStr(self.challenge))])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let challenge = input.longstr()?;
         Ok(Self { challenge })
@@ -993,6 +1146,11 @@ impl<'a> ConnectionSecureOk<'a> {
     pub const METHOD_ID: u16 = 21;
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.secure-ok";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("response", Argument::LongStr(self.response))])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let response = input.longstr()?;
@@ -1040,6 +1198,15 @@ impl ConnectionTune {
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.tune";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[
+            ("channel-max", Argument::Short(self.channel_max)),
+            ("frame-max", Argument::Long(self.frame_max)),
+            ("heartbeat", Argument::Short(self.heartbeat)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let channel_max = input.u16()?;
         let frame_max = input.u32()?;
@@ -1086,6 +1253,15 @@ impl ConnectionTuneOk {
     pub const METHOD_ID: u16 = 31;
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.tune-ok";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[
+            ("channel-max", Argument::Short(self.channel_max)),
+            ("frame-max", Argument::Long(self.frame_max)),
+            ("heartbeat", Argument::Short(self.heartbeat)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let channel_max = input.u16()?;
@@ -1141,6 +1317,15 @@ impl<'a> ConnectionOpen<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.open";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("virtual-host", Argument::ShortStr(self.virtual_host)),
+            ("capabilities", Argument::ShortStr(self.capabilities)),
+            ("insist", Argument::Bit(self.insist)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let virtual_host = input.shortstr()?;
         let capabilities = input.shortstr()?;
@@ -1193,6 +1378,11 @@ impl<'a> ConnectionOpenOk<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.open-ok";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("known-hosts", Argument::ShortStr(self.known_hosts))])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let known_hosts = input.shortstr()?;
         Ok(Self { known_hosts })
@@ -1235,6 +1425,16 @@ impl<'a> ConnectionClose<'a> {
     pub const METHOD_ID: u16 = 50;
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.close";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("reply-code", Argument::Short(self.reply_code)),
+            ("reply-text", Argument::ShortStr(self.reply_text)),
+            ("class-id", Argument::Short(self.class_id)),
+            ("method-id", Argument::Short(self.method_id)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reply_code = input.u16()?;
@@ -1303,6 +1503,11 @@ impl<'a> ConnectionBlocked<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.blocked";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("reason", Argument::ShortStr(self.reason))])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reason = input.shortstr()?;
         Ok(Self { reason })
@@ -1363,6 +1568,14 @@ impl<'a> ConnectionUpdateSecret<'a> {
     pub const METHOD_ID: u16 = 70;
     /// The name, `class.method`.
     pub const NAME: &'static str = "connection.update-secret";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("new-secret", Argument::LongStr(self.new_secret)),
+            ("reason", Argument::ShortStr(self.reason)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let new_secret = input.longstr()?;
@@ -1434,6 +1647,11 @@ impl<'a> ChannelOpen<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "channel.open";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("out-of-band", Argument::ShortStr(self.out_of_band))])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let out_of_band = input.shortstr()?;
         Ok(Self { out_of_band })
@@ -1472,6 +1690,11 @@ impl<'a> ChannelOpenOk<'a> {
     pub const METHOD_ID: u16 = 11;
     /// The name, `class.method`.
     pub const NAME: &'static str = "channel.open-ok";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("channel-id", Argument::LongStr(self.channel_id))])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let channel_id = input.longstr()?;
@@ -1517,6 +1740,11 @@ impl ChannelFlow {
     /// The name, `class.method`.
     pub const NAME: &'static str = "channel.flow";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("active", Argument::Bit(self.active))])
+    }
+
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
         let bits0 = input.u8()?;
@@ -1559,6 +1787,11 @@ impl ChannelFlowOk {
     pub const METHOD_ID: u16 = 21;
     /// The name, `class.method`.
     pub const NAME: &'static str = "channel.flow-ok";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("active", Argument::Bit(self.active))])
+    }
 
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
@@ -1607,6 +1840,16 @@ impl<'a> ChannelClose<'a> {
     pub const METHOD_ID: u16 = 40;
     /// The name, `class.method`.
     pub const NAME: &'static str = "channel.close";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("reply-code", Argument::Short(self.reply_code)),
+            ("reply-text", Argument::ShortStr(self.reply_text)),
+            ("class-id", Argument::Short(self.class_id)),
+            ("method-id", Argument::Short(self.method_id)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reply_code = input.u16()?;
@@ -1690,6 +1933,18 @@ impl<'a> AccessRequest<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "access.request";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("realm", Argument::ShortStr(self.realm)),
+            ("exclusive", Argument::Bit(self.exclusive)),
+            ("passive", Argument::Bit(self.passive)),
+            ("active", Argument::Bit(self.active)),
+            ("write", Argument::Bit(self.write)),
+            ("read", Argument::Bit(self.read)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let realm = input.shortstr()?;
         let at = input.at();
@@ -1751,6 +2006,11 @@ impl AccessRequestOk {
     /// The name, `class.method`.
     pub const NAME: &'static str = "access.request-ok";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("ticket", Argument::Short(self.ticket))])
+    }
+
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         Ok(Self { ticket })
@@ -1809,6 +2069,21 @@ impl<'a> ExchangeDeclare<'a> {
     pub const METHOD_ID: u16 = 10;
     /// The name, `class.method`.
     pub const NAME: &'static str = "exchange.declare";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("type", Argument::ShortStr(self.kind)),
+            ("passive", Argument::Bit(self.passive)),
+            ("durable", Argument::Bit(self.durable)),
+            ("auto-delete", Argument::Bit(self.auto_delete)),
+            ("internal", Argument::Bit(self.internal)),
+            ("nowait", Argument::Bit(self.nowait)),
+            ("arguments", Argument::Table(self.arguments)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
@@ -1914,6 +2189,16 @@ impl<'a> ExchangeDelete<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "exchange.delete";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("if-unused", Argument::Bit(self.if_unused)),
+            ("nowait", Argument::Bit(self.nowait)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let exchange = input.shortstr()?;
@@ -2000,6 +2285,18 @@ impl<'a> ExchangeBind<'a> {
     pub const METHOD_ID: u16 = 30;
     /// The name, `class.method`.
     pub const NAME: &'static str = "exchange.bind";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("destination", Argument::ShortStr(self.destination)),
+            ("source", Argument::ShortStr(self.source)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+            ("nowait", Argument::Bit(self.nowait)),
+            ("arguments", Argument::Table(self.arguments)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
@@ -2104,6 +2401,18 @@ impl<'a> ExchangeUnbind<'a> {
     pub const METHOD_ID: u16 = 40;
     /// The name, `class.method`.
     pub const NAME: &'static str = "exchange.unbind";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("destination", Argument::ShortStr(self.destination)),
+            ("source", Argument::ShortStr(self.source)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+            ("nowait", Argument::Bit(self.nowait)),
+            ("arguments", Argument::Table(self.arguments)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
@@ -2213,6 +2522,20 @@ impl<'a> QueueDeclare<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.declare";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("queue", Argument::ShortStr(self.queue)),
+            ("passive", Argument::Bit(self.passive)),
+            ("durable", Argument::Bit(self.durable)),
+            ("exclusive", Argument::Bit(self.exclusive)),
+            ("auto-delete", Argument::Bit(self.auto_delete)),
+            ("nowait", Argument::Bit(self.nowait)),
+            ("arguments", Argument::Table(self.arguments)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -2287,6 +2610,15 @@ impl<'a> QueueDeclareOk<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.declare-ok";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("queue", Argument::ShortStr(self.queue)),
+            ("message-count", Argument::Long(self.message_count)),
+            ("consumer-count", Argument::Long(self.consumer_count)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let queue = input.shortstr()?;
         let message_count = input.u32()?;
@@ -2345,6 +2677,18 @@ impl<'a> QueueBind<'a> {
     pub const METHOD_ID: u16 = 20;
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.bind";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("queue", Argument::ShortStr(self.queue)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+            ("nowait", Argument::Bit(self.nowait)),
+            ("arguments", Argument::Table(self.arguments)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
@@ -2440,6 +2784,15 @@ impl<'a> QueuePurge<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.purge";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("queue", Argument::ShortStr(self.queue)),
+            ("nowait", Argument::Bit(self.nowait)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -2487,6 +2840,11 @@ impl QueuePurgeOk {
     pub const METHOD_ID: u16 = 31;
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.purge-ok";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("message-count", Argument::Long(self.message_count))])
+    }
 
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let message_count = input.u32()?;
@@ -2536,6 +2894,17 @@ impl<'a> QueueDelete<'a> {
     pub const METHOD_ID: u16 = 40;
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.delete";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("queue", Argument::ShortStr(self.queue)),
+            ("if-unused", Argument::Bit(self.if_unused)),
+            ("if-empty", Argument::Bit(self.if_empty)),
+            ("nowait", Argument::Bit(self.nowait)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
@@ -2591,6 +2960,11 @@ impl QueueDeleteOk {
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.delete-ok";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("message-count", Argument::Long(self.message_count))])
+    }
+
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let message_count = input.u32()?;
         Ok(Self { message_count })
@@ -2638,6 +3012,17 @@ impl<'a> QueueUnbind<'a> {
     pub const METHOD_ID: u16 = 50;
     /// The name, `class.method`.
     pub const NAME: &'static str = "queue.unbind";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("queue", Argument::ShortStr(self.queue)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+            ("arguments", Argument::Table(self.arguments)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
@@ -2726,6 +3111,15 @@ impl BasicQos {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.qos";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[
+            ("prefetch-size", Argument::Long(self.prefetch_size)),
+            ("prefetch-count", Argument::Short(self.prefetch_count)),
+            ("global", Argument::Bit(self.global)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let prefetch_size = input.u32()?;
         let prefetch_count = input.u16()?;
@@ -2813,6 +3207,20 @@ impl<'a> BasicConsume<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.consume";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("queue", Argument::ShortStr(self.queue)),
+            ("consumer-tag", Argument::ShortStr(self.consumer_tag)),
+            ("no-local", Argument::Bit(self.no_local)),
+            ("no-ack", Argument::Bit(self.no_ack)),
+            ("exclusive", Argument::Bit(self.exclusive)),
+            ("nowait", Argument::Bit(self.nowait)),
+            ("arguments", Argument::Table(self.arguments)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -2885,6 +3293,11 @@ impl<'a> BasicConsumeOk<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.consume-ok";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("consumer-tag", Argument::ShortStr(self.consumer_tag))])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
         Ok(Self { consumer_tag })
@@ -2925,6 +3338,14 @@ impl<'a> BasicCancel<'a> {
     pub const METHOD_ID: u16 = 30;
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.cancel";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("consumer-tag", Argument::ShortStr(self.consumer_tag)),
+            ("nowait", Argument::Bit(self.nowait)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
@@ -2970,6 +3391,11 @@ impl<'a> BasicCancelOk<'a> {
     pub const METHOD_ID: u16 = 31;
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.cancel-ok";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("consumer-tag", Argument::ShortStr(self.consumer_tag))])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
@@ -3020,6 +3446,17 @@ impl<'a> BasicPublish<'a> {
     pub const METHOD_ID: u16 = 40;
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.publish";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+            ("mandatory", Argument::Bit(self.mandatory)),
+            ("immediate", Argument::Bit(self.immediate)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
@@ -3083,6 +3520,16 @@ impl<'a> BasicReturn<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.return";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("reply-code", Argument::Short(self.reply_code)),
+            ("reply-text", Argument::ShortStr(self.reply_text)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reply_code = input.u16()?;
         let reply_text = input.shortstr()?;
@@ -3142,6 +3589,17 @@ impl<'a> BasicDeliver<'a> {
     pub const METHOD_ID: u16 = 60;
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.deliver";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("consumer-tag", Argument::ShortStr(self.consumer_tag)),
+            ("delivery-tag", Argument::LongLong(self.delivery_tag)),
+            ("redelivered", Argument::Bit(self.redelivered)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
@@ -3209,6 +3667,15 @@ impl<'a> BasicGet<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.get";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("ticket", Argument::Short(self.ticket)),
+            ("queue", Argument::ShortStr(self.queue)),
+            ("no-ack", Argument::Bit(self.no_ack)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -3269,6 +3736,17 @@ impl<'a> BasicGetOk<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.get-ok";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[
+            ("delivery-tag", Argument::LongLong(self.delivery_tag)),
+            ("redelivered", Argument::Bit(self.redelivered)),
+            ("exchange", Argument::ShortStr(self.exchange)),
+            ("routing-key", Argument::ShortStr(self.routing_key)),
+            ("message-count", Argument::Long(self.message_count)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
         let at = input.at();
@@ -3327,6 +3805,11 @@ impl<'a> BasicGetEmpty<'a> {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.get-empty";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'a> {
+        Arguments::new(&[("cluster-id", Argument::ShortStr(self.cluster_id))])
+    }
+
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let cluster_id = input.shortstr()?;
         Ok(Self { cluster_id })
@@ -3366,6 +3849,14 @@ impl BasicAck {
     pub const METHOD_ID: u16 = 80;
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.ack";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[
+            ("delivery-tag", Argument::LongLong(self.delivery_tag)),
+            ("multiple", Argument::Bit(self.multiple)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
@@ -3417,6 +3908,14 @@ impl BasicReject {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.reject";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[
+            ("delivery-tag", Argument::LongLong(self.delivery_tag)),
+            ("requeue", Argument::Bit(self.requeue)),
+        ])
+    }
+
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
         let at = input.at();
@@ -3465,6 +3964,11 @@ impl BasicRecoverAsync {
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.recover-async";
 
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("requeue", Argument::Bit(self.requeue))])
+    }
+
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
         let bits0 = input.u8()?;
@@ -3508,6 +4012,11 @@ impl BasicRecover {
     pub const METHOD_ID: u16 = 110;
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.recover";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("requeue", Argument::Bit(self.requeue))])
+    }
 
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
@@ -3575,6 +4084,15 @@ impl BasicNack {
     pub const METHOD_ID: u16 = 120;
     /// The name, `class.method`.
     pub const NAME: &'static str = "basic.nack";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[
+            ("delivery-tag", Argument::LongLong(self.delivery_tag)),
+            ("multiple", Argument::Bit(self.multiple)),
+            ("requeue", Argument::Bit(self.requeue)),
+        ])
+    }
 
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
@@ -3750,6 +4268,11 @@ impl ConfirmSelect {
     pub const METHOD_ID: u16 = 10;
     /// The name, `class.method`.
     pub const NAME: &'static str = "confirm.select";
+
+    /// The arguments in wire order, named as the spec names them.
+    pub fn arguments(&self) -> Arguments<'static> {
+        Arguments::new(&[("nowait", Argument::Bit(self.nowait))])
+    }
 
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
