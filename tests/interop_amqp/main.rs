@@ -6,7 +6,7 @@
 //! head, body octets and frame-end, or cut by `Frame::bodies`); every frame it receives
 //! is framed and decoded by `Frame::decode_with` over a growing buffer, with the
 //! negotiated frame-max, reading more while the decoder says `Incomplete`. Only
-//! `std::net::TcpStream` besides, and `std::process` to run pika.
+//! `std::net::TcpStream` besides, and `std::process` to run pika and rabbitmqctl.
 //!
 //! Each check opens its own connection: the protocol header, connection.start (the
 //! server's properties and capabilities read), start-ok with PLAIN and client properties
@@ -14,18 +14,25 @@
 //! bodies split), open / open-ok; then exchanges and queues with argument tables, bindings,
 //! publishes with all 14 basic properties and headers of every RabbitMQ field type,
 //! consumers, basic.get, basic.qos, publisher confirms, transactions, reject and nack,
-//! heartbeats both ways, and closes started by either side.
+//! heartbeats both ways, and closes started by either side; a login with AMQPLAIN (its
+//! response a field table encoded by iotwire) and refused logins with either mechanism;
+//! connection.blocked and connection.unblocked under a memory alarm that the client
+//! raises and lifts with rabbitmqctl (last, and lifted also when the check fails).
 //!
 //! Needs a running RabbitMQ, so it is not part of `cargo test`; `scripts/interop_amqp.sh`
 //! starts one and runs
 //!
 //! ```text
 //! IOTWIRE_AMQP_ADDR=127.0.0.1:PORT IOTWIRE_AMQP_USER=guest IOTWIRE_AMQP_PASSWORD=guest \
-//! IOTWIRE_PYTHON=python3 cargo test --test interop_amqp
+//! IOTWIRE_PYTHON=python3 IOTWIRE_RABBITMQCTL=.../rabbitmqctl IOTWIRE_RABBITMQ_NODE=NODE \
+//! IOTWIRE_RABBITMQ_HOME=DIR cargo test --test interop_amqp
 //! ```
 //!
-//! `IOTWIRE_PYTHON` is a python3 that imports pika. It prints one line per check and
-//! exits non-zero if any check fails or a variable is not set.
+//! `IOTWIRE_PYTHON` is a python3 that imports pika; `IOTWIRE_RABBITMQCTL` a rabbitmqctl
+//! run as `rabbitmqctl -n $IOTWIRE_RABBITMQ_NODE` with `HOME=$IOTWIRE_RABBITMQ_HOME` (where
+//! the node's Erlang cookie is; optional): without the first two the blocked check fails.
+//! It prints one line per check and exits non-zero if any check fails or a variable of
+//! the first four is not set.
 
 use std::collections::VecDeque;
 use std::io::{ErrorKind, IoSlice, Read, Write};
@@ -75,6 +82,12 @@ struct Env {
     password: String,
     python: String,
     pika_script: String,
+    /// The rabbitmqctl to run against the broker (check_blocked), the node's name, and
+    /// the HOME that holds its Erlang cookie: `IOTWIRE_RABBITMQCTL`,
+    /// `IOTWIRE_RABBITMQ_NODE`, `IOTWIRE_RABBITMQ_HOME`.
+    rabbitmqctl: Option<String>,
+    rabbitmq_node: Option<String>,
+    rabbitmq_home: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -101,6 +114,9 @@ fn main() -> ExitCode {
             "/tests/interop_amqp/pika_peer.py"
         )
         .into(),
+        rabbitmqctl: var("IOTWIRE_RABBITMQCTL"),
+        rabbitmq_node: var("IOTWIRE_RABBITMQ_NODE"),
+        rabbitmq_home: var("IOTWIRE_RABBITMQ_HOME"),
     };
     let checks: &[(&str, Check)] = &[
         (
@@ -110,6 +126,10 @@ fn main() -> ExitCode {
         (
             "refused login: connection.close 403 (authentication_failure_close)",
             check_refused_login,
+        ),
+        (
+            "AMQPLAIN login: a LOGIN / PASSWORD table; a wrong password refused with 403",
+            check_amqplain,
         ),
         (
             "two channels: exchanges, queues and bindings with argument tables",
@@ -149,6 +169,11 @@ fn main() -> ExitCode {
         (
             "iotwire publishes; pika consumes and checks every field",
             check_to_pika,
+        ),
+        // Last: it raises a memory alarm on the broker (and lifts it, also when it fails).
+        (
+            "connection.blocked / unblocked: a memory alarm raised and lifted with rabbitmqctl",
+            check_blocked,
         ),
     ];
     let mut passed = 0;
@@ -370,6 +395,50 @@ struct Handshake {
     tune: ConnectionTune,
 }
 
+/// The SASL mechanism of connection.start-ok.
+#[derive(Clone, Copy)]
+enum Mechanism {
+    /// `\0user\0password`.
+    Plain,
+    /// RabbitMQ's (and Qpid's) AMQPLAIN: a field table of LOGIN and PASSWORD.
+    AmqPlain,
+}
+
+impl Mechanism {
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Plain => "PLAIN",
+            Self::AmqPlain => "AMQPLAIN",
+        }
+    }
+}
+
+/// The response of AMQPLAIN: a field table holding LOGIN and PASSWORD as long strings,
+/// without the table's 4-octet size (rabbit_auth_mechanism_amqplain parses the
+/// response with `rabbit_binary_parser:parse_table`, which takes the entries only).
+fn amqplain_response(user: &str, password: &str) -> Result<Vec<u8>, String> {
+    let entries = [
+        (s("LOGIN"), FieldValue::LongStr(LongStr::text(user))),
+        (s("PASSWORD"), FieldValue::LongStr(LongStr::text(password))),
+    ];
+    let table = FieldTable::new(&entries);
+    // Size, then per entry: name length, name, 'S', 4-octet length, text.
+    let want = 4 + (1 + 5 + 1 + 4 + user.len()) + (1 + 8 + 1 + 4 + password.len());
+    let mut buf = vec![0; want + 16];
+    let n = table
+        .encode(&mut buf)
+        .map_err(|e| format!("encoding the AMQPLAIN table: {e}"))?;
+    ensure!(n == want, "the AMQPLAIN table took {n} octets, not {want}");
+    ensure!(
+        buf[..4] == ((n - 4) as u32).to_be_bytes(),
+        "the AMQPLAIN table's size prefix {}",
+        hex(&buf[..4])
+    );
+    buf.truncate(n);
+    buf.drain(..4);
+    Ok(buf)
+}
+
 /// How to open a connection.
 struct Opts<'e> {
     user: &'e str,
@@ -450,8 +519,13 @@ impl Conn {
         Ok(hs)
     }
 
-    /// The protocol header, connection.start (read) and start-ok.
+    /// The protocol header, connection.start (read) and start-ok with PLAIN.
     fn start(&mut self, o: &Opts<'_>) -> Result<Handshake, String> {
+        self.start_as(o, Mechanism::Plain)
+    }
+
+    /// The protocol header, connection.start (read) and start-ok with `mechanism`.
+    fn start_as(&mut self, o: &Opts<'_>, mechanism: Mechanism) -> Result<Handshake, String> {
         self.write(&PROTOCOL_HEADER)?;
         let raw = self.want(0, "connection.start")?;
         let Method::ConnectionStart(start) = self.method(&raw)? else {
@@ -484,9 +558,10 @@ impl Conn {
             locales: start.locales.as_str().unwrap_or("?").to_owned(),
             tune: ConnectionTune::default(),
         };
+        let name = mechanism.name();
         ensure!(
-            hs.mechanisms.split(' ').any(|m| m == "PLAIN"),
-            "no PLAIN among the mechanisms {:?}",
+            hs.mechanisms.split(' ').any(|m| m == name),
+            "no {name} among the mechanisms {:?}",
             hs.mechanisms
         );
 
@@ -519,13 +594,16 @@ impl Conn {
                 FieldValue::Table(FieldTable::new(&capabilities)),
             ),
         ];
-        let response = format!("\0{}\0{}", o.user, o.password);
+        let response = match mechanism {
+            Mechanism::Plain => format!("\0{}\0{}", o.user, o.password).into_bytes(),
+            Mechanism::AmqPlain => amqplain_response(o.user, o.password)?,
+        };
         self.send(
             0,
             ConnectionStartOk {
                 client_properties: FieldTable::new(&client_properties),
-                mechanism: s("PLAIN"),
-                response: LongStr::text(&response),
+                mechanism: ShortStr::new(name).map_err(|e| e.to_string())?,
+                response: LongStr::new(&response),
                 locale: s("en_US"),
             },
         )?;
@@ -1018,16 +1096,11 @@ fn check_handshake(env: &Env) -> Outcome {
     ))
 }
 
-fn check_refused_login(env: &Env) -> Outcome {
-    let mut c = Conn::connect(&env.addr)?;
-    c.start(&Opts {
-        user: &env.user,
-        password: "not the password",
-        frame_max: FRAME_MAX,
-        heartbeat: 0,
-    })?;
-    // With authentication_failure_close among the client's capabilities, RabbitMQ
-    // answers start-ok with connection.close instead of dropping the socket.
+/// After a start-ok with a wrong password: with authentication_failure_close among the
+/// client's capabilities, RabbitMQ answers with connection.close 403 instead of
+/// dropping the socket. Answers close-ok, waits for the socket to close, and returns
+/// the reply text.
+fn expect_refused(c: &mut Conn) -> Result<String, String> {
     let raw = c.recv_on(0)?;
     let text = match c.method(&raw) {
         Ok(Method::ConnectionClose(close)) => {
@@ -1043,8 +1116,70 @@ fn check_refused_login(env: &Env) -> Outcome {
     };
     c.send(0, ConnectionCloseOk)?;
     c.expect_eof()?;
+    Ok(text)
+}
+
+fn check_refused_login(env: &Env) -> Outcome {
+    let mut c = Conn::connect(&env.addr)?;
+    c.start(&Opts {
+        user: &env.user,
+        password: "not the password",
+        frame_max: FRAME_MAX,
+        heartbeat: 0,
+    })?;
+    let text = expect_refused(&mut c)?;
     Ok(format!(
         "connection.close 403: {text:?}; close-ok; socket closed"
+    ))
+}
+
+fn check_amqplain(env: &Env) -> Outcome {
+    let o = Opts {
+        user: &env.user,
+        password: &env.password,
+        frame_max: FRAME_MAX,
+        heartbeat: 0,
+    };
+    let mut c = Conn::connect(&env.addr)?;
+    let hs = c.start_as(&o, Mechanism::AmqPlain)?;
+    c.tune(&o)?;
+    c.call(
+        0,
+        ConnectionOpen {
+            virtual_host: s("/"),
+            ..Default::default()
+        },
+        "connection.open-ok",
+    )?;
+    c.open_channel(1)?;
+    let (queue, messages, consumers) = c.queue_declare(
+        1,
+        QueueDeclare {
+            exclusive: true,
+            auto_delete: true,
+            ..Default::default()
+        },
+    )?;
+    ensure!(
+        queue.starts_with("amq.gen-") && (messages, consumers) == (0, 0),
+        "queue.declare-ok {queue:?} with {messages} messages, {consumers} consumers"
+    );
+    c.close_channel(1)?;
+    c.close()?;
+
+    let mut c = Conn::connect(&env.addr)?;
+    c.start_as(
+        &Opts {
+            password: "not the password",
+            ..o
+        },
+        Mechanism::AmqPlain,
+    )?;
+    let text = expect_refused(&mut c)?;
+    Ok(format!(
+        "mechanisms {:?}; start-ok AMQPLAIN {{LOGIN, PASSWORD}}, tune, open-ok, queue.declare-ok \
+         {queue:?}, close / close-ok; a wrong password: connection.close 403 {text:?}",
+        hs.mechanisms
     ))
 }
 
@@ -2080,5 +2215,160 @@ fn check_to_pika(env: &Env) -> Outcome {
         } else {
             format!("; {}", notes.join("; "))
         }
+    ))
+}
+
+// --- resource alarms ------------------------------------------------------------------
+
+/// Runs `rabbitmqctl -n NODE ARGS...` (with HOME set to the node's, for the Erlang
+/// cookie) and returns its standard output; an error when rabbitmqctl is not set, does
+/// not run, or fails.
+fn rabbitmqctl(env: &Env, args: &[&str]) -> Result<String, String> {
+    let (program, node) = rabbitmqctl_node(env)?;
+    let mut cmd = Command::new(program);
+    cmd.arg("-n").arg(node).args(args);
+    if let Some(home) = &env.rabbitmq_home {
+        cmd.env("HOME", home);
+    }
+    let out = cmd
+        .output()
+        .map_err(|e| format!("running {program}: {e}"))?;
+    ensure!(
+        out.status.success(),
+        "{program} -n {node} {} failed ({}): {}{}",
+        args.join(" "),
+        out.status,
+        String::from_utf8_lossy(&out.stdout).trim(),
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The rabbitmqctl and the node it reaches, or why there is none.
+fn rabbitmqctl_node(env: &Env) -> Result<(&str, &str), String> {
+    match (&env.rabbitmqctl, &env.rabbitmq_node) {
+        (Some(program), Some(node)) => Ok((program, node)),
+        _ => Err(
+            "IOTWIRE_RABBITMQCTL and IOTWIRE_RABBITMQ_NODE are not both set: no rabbitmqctl \
+             to raise a memory alarm with (scripts/interop_amqp.sh sets them)"
+                .into(),
+        ),
+    }
+}
+
+/// RabbitMQ's default vm_memory_high_watermark (the script's node does not set it).
+const WATERMARK: &str = "0.4";
+
+/// A memory alarm raised on the broker (a high watermark of 0): lifted by
+/// [`MemoryAlarm::lift`], or when dropped, so that a failing check does not leave the
+/// broker blocking publishers for the checks after it.
+struct MemoryAlarm<'e> {
+    env: &'e Env,
+    raised: bool,
+}
+
+impl<'e> MemoryAlarm<'e> {
+    fn raise(env: &'e Env) -> Result<Self, String> {
+        rabbitmqctl_node(env)?;
+        // Raised before asking, so that dropping it lifts whatever got through.
+        let alarm = Self { env, raised: true };
+        rabbitmqctl(env, &["set_vm_memory_high_watermark", "0"])?;
+        Ok(alarm)
+    }
+
+    fn lift(mut self) -> Result<(), String> {
+        self.raised = false;
+        rabbitmqctl(self.env, &["set_vm_memory_high_watermark", WATERMARK]).map(|_| ())
+    }
+}
+
+impl Drop for MemoryAlarm<'_> {
+    fn drop(&mut self) {
+        if self.raised {
+            if let Err(e) = rabbitmqctl(self.env, &["set_vm_memory_high_watermark", WATERMARK]) {
+                println!("FAIL lifting the memory alarm: {e}");
+            }
+        }
+    }
+}
+
+fn check_blocked(env: &Env) -> Outcome {
+    // No rabbitmqctl is a failure, told before anything else.
+    rabbitmqctl_node(env)?;
+    // The client advertises capabilities {connection.blocked: true} (Conn::start).
+    let mut c = Conn::open(env)?;
+    c.open_channel(1)?;
+    let (queue, _, _) = c.queue_declare(
+        1,
+        QueueDeclare {
+            exclusive: true,
+            auto_delete: true,
+            ..Default::default()
+        },
+    )?;
+    let alarm = MemoryAlarm::raise(env)?;
+    let alarm_raised = Instant::now();
+    // RabbitMQ blocks a connection that publishes while the alarm is on, and then tells
+    // it so; the alarm reaches the connection's process a moment after rabbitmqctl
+    // returns, so publish until connection.blocked comes.
+    let mut published = 0u32;
+    let reason = loop {
+        ensure!(
+            alarm_raised.elapsed() < Duration::from_secs(10),
+            "no connection.blocked 10 s after the memory alarm, {published} messages published"
+        );
+        c.publish(
+            1,
+            publish_to("", &queue)?,
+            plain("text/plain"),
+            b"published under a memory alarm",
+            false,
+        )?;
+        published += 1;
+        if let Some(raw) = c.recv_on_within(0, Duration::from_millis(500))? {
+            match c.method(&raw)? {
+                Method::ConnectionBlocked(b) => {
+                    break b.reason.as_str().unwrap_or("?").to_owned();
+                }
+                m => return Err(format!("connection.blocked expected, got {m:?}")),
+            }
+        }
+    };
+    let blocked_after = alarm_raised.elapsed();
+    ensure!(
+        !reason.is_empty(),
+        "connection.blocked with an empty reason"
+    );
+    // Nothing else while the alarm is on.
+    if let Some(raw) = c.recv_on_within(0, Duration::from_millis(300))? {
+        return Err(format!(
+            "{:?} while the alarm is on",
+            c.method(&raw)?.name()
+        ));
+    }
+    alarm.lift()?;
+    let lifted = Instant::now();
+    let raw = c
+        .recv_on_within(0, Duration::from_secs(10))?
+        .ok_or("no connection.unblocked 10 s after lifting the alarm")?;
+    match c.method(&raw)? {
+        Method::ConnectionUnblocked(_) => {}
+        m => return Err(format!("connection.unblocked expected, got {m:?}")),
+    }
+    let unblocked_after = lifted.elapsed();
+    // What was held back goes through.
+    let n = c.count_eventually(1, &queue, published)?;
+    ensure!(
+        n == published,
+        "{n} messages in {queue:?} after the unblock, {published} published"
+    );
+    c.close_channel(1)?;
+    c.close()?;
+    Ok(format!(
+        "high watermark 0: connection.blocked {reason:?} on publish {published} ({} ms after \
+         rabbitmqctl returned); watermark {WATERMARK}: connection.unblocked ({} ms after); \
+         held-back messages queued: {published}",
+        blocked_after.as_millis(),
+        unblocked_after.as_millis()
     ))
 }
