@@ -182,20 +182,21 @@ impl<'a> Packet<'a> for Frame<'a> {
             });
         }
         let body = buf.get(7..end).unwrap_or_default();
-        let mut input = In::new(body, 7, *cx);
-        let payload = match kind {
-            frame_type::METHOD => {
-                let m = Method::decode(&mut input)?;
-                if !channel_ok(kind, m.class_id(), channel) {
-                    return Err(Error::WrongChannel { channel });
-                }
-                Payload::Method(m)
-            }
-            frame_type::HEADER => Payload::Header(ContentHeader::decode(&mut input)?),
-            frame_type::BODY => Payload::Body(body),
-            _ => Payload::Heartbeat,
-        };
-        Ok((Frame { channel, payload }, end + 1))
+        // Each kind returns its own frame: built in one place, the payload (a content
+        // header makes it some 200 octets) would be copied into the result whatever
+        // the kind, a body frame's cost several times over.
+        match kind {
+            frame_type::BODY => Ok((
+                Frame {
+                    channel,
+                    payload: Payload::Body(body),
+                },
+                end + 1,
+            )),
+            frame_type::METHOD => method_frame(body, channel, cx),
+            frame_type::HEADER => header_frame(body, channel, cx),
+            _ => Ok((Frame::HEARTBEAT, 8)),
+        }
     }
 
     fn encoded_len(&self) -> usize {
@@ -234,6 +235,42 @@ impl<'a> Packet<'a> for Frame<'a> {
         }
         out.put_u8(FRAME_END);
     }
+}
+
+/// A method frame's result from its payload (`body`, the octets between the frame
+/// header and frame-end).
+fn method_frame<'a>(
+    body: &'a [u8],
+    channel: u16,
+    cx: &Context,
+) -> Result<(Frame<'a>, usize), Error> {
+    let m = Method::decode(&mut In::new(body, 7, *cx))?;
+    if !channel_ok(frame_type::METHOD, m.class_id(), channel) {
+        return Err(Error::WrongChannel { channel });
+    }
+    Ok((
+        Frame {
+            channel,
+            payload: Payload::Method(m),
+        },
+        body.len() + 8,
+    ))
+}
+
+/// A content header frame's result from its payload.
+fn header_frame<'a>(
+    body: &'a [u8],
+    channel: u16,
+    cx: &Context,
+) -> Result<(Frame<'a>, usize), Error> {
+    let h = ContentHeader::decode(&mut In::new(body, 7, *cx))?;
+    Ok((
+        Frame {
+            channel,
+            payload: Payload::Header(h),
+        },
+        body.len() + 8,
+    ))
 }
 
 impl<'a> Frame<'a> {
