@@ -195,7 +195,13 @@ impl<'a> Packet<'a> for Frame<'a> {
             )),
             frame_type::METHOD => method_frame(body, channel, cx),
             frame_type::HEADER => header_frame(body, channel, cx),
-            _ => Ok((Frame::HEARTBEAT, 8)),
+            _ => Ok((
+                Frame {
+                    channel,
+                    payload: Payload::Heartbeat,
+                },
+                8,
+            )),
         }
     }
 
@@ -263,14 +269,15 @@ fn header_frame<'a>(
     channel: u16,
     cx: &Context,
 ) -> Result<(Frame<'a>, usize), Error> {
-    let h = ContentHeader::decode(&mut In::new(body, 7, *cx))?;
-    Ok((
-        Frame {
-            channel,
-            payload: Payload::Header(h),
-        },
-        body.len() + 8,
-    ))
+    // Decoded in place: built apart and moved in, the header would be copied twice.
+    let mut frame = Frame {
+        channel,
+        payload: Payload::Header(ContentHeader::default()),
+    };
+    if let Payload::Header(h) = &mut frame.payload {
+        h.decode_into(&mut In::new(body, 7, *cx))?;
+    }
+    Ok((frame, body.len() + 8))
 }
 
 impl<'a> Frame<'a> {
@@ -380,55 +387,32 @@ impl<'a> BasicProperties<'a> {
             .fold(0, |f, (i, &p)| if p { f | 1 << (15 - i) } else { f })
     }
 
-    fn decode(flags: u16, input: &mut In<'a>) -> Result<Self, Error> {
-        let on = |bit: u16| flags & (1 << bit) != 0;
-        let mut s = |bit| -> Result<Option<ShortStr<'a>>, Error> {
-            Ok(if on(bit) {
-                Some(input.shortstr()?)
-            } else {
-                None
-            })
-        };
-        let content_type = s(15)?;
-        let content_encoding = s(14)?;
-        let headers = if on(13) { Some(input.table()?) } else { None };
-        let delivery_mode = if on(12) { Some(input.u8()?) } else { None };
-        let priority = if on(11) { Some(input.u8()?) } else { None };
-        let mut s = |bit| -> Result<Option<ShortStr<'a>>, Error> {
-            Ok(if on(bit) {
-                Some(input.shortstr()?)
-            } else {
-                None
-            })
-        };
-        let correlation_id = s(10)?;
-        let reply_to = s(9)?;
-        let expiration = s(8)?;
-        let message_id = s(7)?;
-        let timestamp = if on(6) { Some(input.u64()?) } else { None };
-        let mut s = |bit| -> Result<Option<ShortStr<'a>>, Error> {
-            Ok(if on(bit) {
-                Some(input.shortstr()?)
-            } else {
-                None
-            })
-        };
-        Ok(Self {
-            content_type,
-            content_encoding,
-            headers,
-            delivery_mode,
-            priority,
-            correlation_id,
-            reply_to,
-            expiration,
-            message_id,
-            timestamp,
-            kind: s(5)?,
-            user_id: s(4)?,
-            app_id: s(3)?,
-            cluster_id: s(2)?,
-        })
+    /// Reads the properties `flags` marks present, in flag order (bit 15 first), into
+    /// `self`, which starts with none. Only the present ones cost anything: a header
+    /// usually carries a few of the fourteen.
+    fn decode_into(&mut self, flags: u16, input: &mut In<'a>) -> Result<(), Error> {
+        let mut rest = flags & !0b11;
+        while rest != 0 {
+            let bit = 15 - rest.leading_zeros();
+            rest &= !(1 << bit);
+            match bit {
+                15 => self.content_type = Some(input.shortstr()?),
+                14 => self.content_encoding = Some(input.shortstr()?),
+                13 => self.headers = Some(input.table()?),
+                12 => self.delivery_mode = Some(input.u8()?),
+                11 => self.priority = Some(input.u8()?),
+                10 => self.correlation_id = Some(input.shortstr()?),
+                9 => self.reply_to = Some(input.shortstr()?),
+                8 => self.expiration = Some(input.shortstr()?),
+                7 => self.message_id = Some(input.shortstr()?),
+                6 => self.timestamp = Some(input.u64()?),
+                5 => self.kind = Some(input.shortstr()?),
+                4 => self.user_id = Some(input.shortstr()?),
+                3 => self.app_id = Some(input.shortstr()?),
+                _ => self.cluster_id = Some(input.shortstr()?),
+            }
+        }
+        Ok(())
     }
 
     fn encoded_len(&self) -> usize {
@@ -481,7 +465,8 @@ impl<'a> BasicProperties<'a> {
 }
 
 impl<'a> ContentHeader<'a> {
-    fn decode(input: &mut In<'a>) -> Result<Self, Error> {
+    /// Reads a content header's payload into `self`, which starts as the default.
+    fn decode_into(&mut self, input: &mut In<'a>) -> Result<(), Error> {
         let at = input.at();
         if input.u16()? != BASIC_CLASS {
             return Err(Error::BadContentHeader { at });
@@ -497,12 +482,9 @@ impl<'a> ContentHeader<'a> {
         if flags & 0b11 != 0 {
             return Err(Error::BadContentHeader { at });
         }
-        let properties = BasicProperties::decode(flags, input)?;
-        input.end()?;
-        Ok(Self {
-            body_size,
-            properties,
-        })
+        self.body_size = body_size;
+        self.properties.decode_into(flags, input)?;
+        input.end()
     }
 
     fn encoded_len(&self) -> usize {
