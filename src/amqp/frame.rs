@@ -250,17 +250,17 @@ fn method_frame<'a>(
     channel: u16,
     cx: &Context,
 ) -> Result<(Frame<'a>, usize), Error> {
-    let m = Method::decode(&mut In::new(body, 7, *cx))?;
-    if !channel_ok(frame_type::METHOD, m.class_id(), channel) {
+    let frame = Frame {
+        channel,
+        payload: Payload::Method(Method::decode(&mut In::new(body, 7, *cx))?),
+    };
+    // The class id is the payload's first two octets, there since the method decoded
+    // (cheaper than asking the method, a match over all 66).
+    let class_id = body.first_chunk().map_or(0, |&c| u16::from_be_bytes(c));
+    if !channel_ok(frame_type::METHOD, class_id, channel) {
         return Err(Error::WrongChannel { channel });
     }
-    Ok((
-        Frame {
-            channel,
-            payload: Payload::Method(m),
-        },
-        body.len() + 8,
-    ))
+    Ok((frame, body.len() + 8))
 }
 
 /// A content header frame's result from its payload.

@@ -374,6 +374,7 @@ impl<'a> Method<'a> {
     pub const COUNT: usize = 66;
 
     /// Reads class id, method id and the arguments, then checks that nothing follows.
+    #[inline(always)]
     pub(crate) fn decode(input: &mut In<'a>) -> Result<Self, Error> {
         let class_id = input.u16()?;
         let method_id = input.u16()?;
@@ -971,6 +972,7 @@ impl<'a> ConnectionStart<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let version_major = input.u8()?;
         let version_minor = input.u8()?;
@@ -1045,6 +1047,7 @@ impl<'a> ConnectionStartOk<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let client_properties = input.table()?;
         let mechanism = input.shortstr()?;
@@ -1107,6 +1110,7 @@ impl<'a> ConnectionSecure<'a> {
         Arguments::new(&[("challenge", Argument::LongStr(self.challenge))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let challenge = input.longstr()?;
         Ok(Self { challenge })
@@ -1152,6 +1156,7 @@ impl<'a> ConnectionSecureOk<'a> {
         Arguments::new(&[("response", Argument::LongStr(self.response))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let response = input.longstr()?;
         Ok(Self { response })
@@ -1207,6 +1212,7 @@ impl ConnectionTune {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let channel_max = input.u16()?;
         let frame_max = input.u32()?;
@@ -1263,6 +1269,7 @@ impl ConnectionTuneOk {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let channel_max = input.u16()?;
         let frame_max = input.u32()?;
@@ -1326,6 +1333,7 @@ impl<'a> ConnectionOpen<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let virtual_host = input.shortstr()?;
         let capabilities = input.shortstr()?;
@@ -1383,6 +1391,7 @@ impl<'a> ConnectionOpenOk<'a> {
         Arguments::new(&[("known-hosts", Argument::ShortStr(self.known_hosts))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let known_hosts = input.shortstr()?;
         Ok(Self { known_hosts })
@@ -1436,6 +1445,7 @@ impl<'a> ConnectionClose<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reply_code = input.u16()?;
         let reply_text = input.shortstr()?;
@@ -1508,6 +1518,7 @@ impl<'a> ConnectionBlocked<'a> {
         Arguments::new(&[("reason", Argument::ShortStr(self.reason))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reason = input.shortstr()?;
         Ok(Self { reason })
@@ -1577,6 +1588,7 @@ impl<'a> ConnectionUpdateSecret<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let new_secret = input.longstr()?;
         let reason = input.shortstr()?;
@@ -1652,6 +1664,7 @@ impl<'a> ChannelOpen<'a> {
         Arguments::new(&[("out-of-band", Argument::ShortStr(self.out_of_band))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let out_of_band = input.shortstr()?;
         Ok(Self { out_of_band })
@@ -1696,6 +1709,7 @@ impl<'a> ChannelOpenOk<'a> {
         Arguments::new(&[("channel-id", Argument::LongStr(self.channel_id))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let channel_id = input.longstr()?;
         Ok(Self { channel_id })
@@ -1745,6 +1759,7 @@ impl ChannelFlow {
         Arguments::new(&[("active", Argument::Bit(self.active))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
         let bits0 = input.u8()?;
@@ -1793,6 +1808,7 @@ impl ChannelFlowOk {
         Arguments::new(&[("active", Argument::Bit(self.active))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
         let bits0 = input.u8()?;
@@ -1851,6 +1867,7 @@ impl<'a> ChannelClose<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reply_code = input.u16()?;
         let reply_text = input.shortstr()?;
@@ -1945,6 +1962,7 @@ impl<'a> AccessRequest<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let realm = input.shortstr()?;
         let at = input.at();
@@ -2011,6 +2029,7 @@ impl AccessRequestOk {
         Arguments::new(&[("ticket", Argument::Short(self.ticket))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         Ok(Self { ticket })
@@ -2085,6 +2104,7 @@ impl<'a> ExchangeDeclare<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let exchange = input.shortstr()?;
@@ -2199,6 +2219,7 @@ impl<'a> ExchangeDelete<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let exchange = input.shortstr()?;
@@ -2298,6 +2319,7 @@ impl<'a> ExchangeBind<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let destination = input.shortstr()?;
@@ -2414,6 +2436,7 @@ impl<'a> ExchangeUnbind<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let destination = input.shortstr()?;
@@ -2536,6 +2559,7 @@ impl<'a> QueueDeclare<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -2619,6 +2643,7 @@ impl<'a> QueueDeclareOk<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let queue = input.shortstr()?;
         let message_count = input.u32()?;
@@ -2690,6 +2715,7 @@ impl<'a> QueueBind<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -2793,6 +2819,7 @@ impl<'a> QueuePurge<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -2846,6 +2873,7 @@ impl QueuePurgeOk {
         Arguments::new(&[("message-count", Argument::Long(self.message_count))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let message_count = input.u32()?;
         Ok(Self { message_count })
@@ -2906,6 +2934,7 @@ impl<'a> QueueDelete<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -2965,6 +2994,7 @@ impl QueueDeleteOk {
         Arguments::new(&[("message-count", Argument::Long(self.message_count))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let message_count = input.u32()?;
         Ok(Self { message_count })
@@ -3024,6 +3054,7 @@ impl<'a> QueueUnbind<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -3120,6 +3151,7 @@ impl BasicQos {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let prefetch_size = input.u32()?;
         let prefetch_count = input.u16()?;
@@ -3221,6 +3253,7 @@ impl<'a> BasicConsume<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -3298,6 +3331,7 @@ impl<'a> BasicConsumeOk<'a> {
         Arguments::new(&[("consumer-tag", Argument::ShortStr(self.consumer_tag))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
         Ok(Self { consumer_tag })
@@ -3347,6 +3381,7 @@ impl<'a> BasicCancel<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
         let at = input.at();
@@ -3397,6 +3432,7 @@ impl<'a> BasicCancelOk<'a> {
         Arguments::new(&[("consumer-tag", Argument::ShortStr(self.consumer_tag))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
         Ok(Self { consumer_tag })
@@ -3458,6 +3494,7 @@ impl<'a> BasicPublish<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let exchange = input.shortstr()?;
@@ -3530,6 +3567,7 @@ impl<'a> BasicReturn<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let reply_code = input.u16()?;
         let reply_text = input.shortstr()?;
@@ -3601,6 +3639,7 @@ impl<'a> BasicDeliver<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let consumer_tag = input.shortstr()?;
         let delivery_tag = input.u64()?;
@@ -3676,6 +3715,7 @@ impl<'a> BasicGet<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let ticket = input.u16()?;
         let queue = input.shortstr()?;
@@ -3747,6 +3787,7 @@ impl<'a> BasicGetOk<'a> {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
         let at = input.at();
@@ -3810,6 +3851,7 @@ impl<'a> BasicGetEmpty<'a> {
         Arguments::new(&[("cluster-id", Argument::ShortStr(self.cluster_id))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'a>) -> Result<Self, Error> {
         let cluster_id = input.shortstr()?;
         Ok(Self { cluster_id })
@@ -3858,6 +3900,7 @@ impl BasicAck {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
         let at = input.at();
@@ -3916,6 +3959,7 @@ impl BasicReject {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
         let at = input.at();
@@ -3969,6 +4013,7 @@ impl BasicRecoverAsync {
         Arguments::new(&[("requeue", Argument::Bit(self.requeue))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
         let bits0 = input.u8()?;
@@ -4018,6 +4063,7 @@ impl BasicRecover {
         Arguments::new(&[("requeue", Argument::Bit(self.requeue))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
         let bits0 = input.u8()?;
@@ -4094,6 +4140,7 @@ impl BasicNack {
         ])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let delivery_tag = input.u64()?;
         let at = input.at();
@@ -4274,6 +4321,7 @@ impl ConfirmSelect {
         Arguments::new(&[("nowait", Argument::Bit(self.nowait))])
     }
 
+    #[inline(always)]
     fn decode_args(input: &mut In<'_>) -> Result<Self, Error> {
         let at = input.at();
         let bits0 = input.u8()?;
