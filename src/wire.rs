@@ -82,6 +82,125 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The error of a protocol whose fields sit in a frame of known length (MQTT's
+/// packets after the fixed header, AMQP's frame payloads): a field that runs past the
+/// end is malformed, not incomplete, and so are bytes left after the last field.
+pub(crate) trait FramedError {
+    /// A field starting at `at` runs past the end of its frame.
+    fn truncated(at: usize) -> Self;
+    /// Bytes are left from `at` after the last field.
+    fn trailing(at: usize) -> Self;
+}
+
+/// What a protocol's decode options are to a [`Cursor`]: they name its error.
+pub(crate) trait CursorContext: Copy {
+    /// The protocol's error.
+    type Error: FramedError;
+}
+
+/// A cursor over one frame whose length is known, for a protocol whose decode options
+/// are `C`: a [`Reader`] that knows where its buffer sits in the caller's input (so
+/// that errors give offsets there) and turns running out of bytes into the protocol's
+/// [`FramedError::truncated`]. Each protocol adds the fields of its own format
+/// (strings, tables, variable integers) in an `impl` of its own.
+#[derive(Debug, Clone)]
+#[cfg_attr(not(any(feature = "mqtt", feature = "amqp")), allow(dead_code))]
+pub(crate) struct Cursor<'a, C> {
+    pub(crate) r: Reader<'a>,
+    /// Offset of `r`'s buffer in the caller's input.
+    base: usize,
+    /// The decode options in force.
+    pub(crate) cx: C,
+}
+
+// Each protocol uses the methods its format needs; with one protocol feature alone,
+// some are unused.
+#[allow(dead_code)]
+impl<'a, C: CursorContext> Cursor<'a, C> {
+    /// A cursor at offset `pos` of `buf`, which starts at offset `base` of the input.
+    pub(crate) fn new(buf: &'a [u8], pos: usize, base: usize, cx: C) -> Self {
+        Self {
+            r: Reader::at(buf, pos),
+            base,
+            cx,
+        }
+    }
+
+    /// Offset of the next byte in the caller's input.
+    pub(crate) fn at(&self) -> usize {
+        self.base + self.r.pos()
+    }
+
+    /// Whether every byte was read.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.r.is_empty()
+    }
+
+    /// How many bytes are left.
+    pub(crate) fn remaining(&self) -> usize {
+        self.r.rest().len()
+    }
+
+    fn truncated(&self) -> C::Error {
+        C::Error::truncated(self.at())
+    }
+
+    /// One byte.
+    pub(crate) fn u8(&mut self) -> Result<u8, C::Error> {
+        match self.r.take_u8() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    /// A big-endian `u16`.
+    pub(crate) fn u16(&mut self) -> Result<u16, C::Error> {
+        match self.r.take_u16() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    /// A big-endian `u32`.
+    pub(crate) fn u32(&mut self) -> Result<u32, C::Error> {
+        match self.r.take_u32() {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    /// A big-endian `u64`.
+    pub(crate) fn u64(&mut self) -> Result<u64, C::Error> {
+        match self.r.take_array::<8>() {
+            Some(b) => Ok(u64::from_be_bytes(*b)),
+            None => Err(self.truncated()),
+        }
+    }
+
+    /// The next `n` bytes.
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], C::Error> {
+        match self.r.take(n) {
+            Some(v) => Ok(v),
+            None => Err(self.truncated()),
+        }
+    }
+
+    /// Everything left.
+    pub(crate) fn rest(&mut self) -> &'a [u8] {
+        let rest = self.r.rest();
+        let _ = self.r.take(rest.len());
+        rest
+    }
+
+    /// Errors unless every byte was read.
+    pub(crate) fn end(&self) -> Result<(), C::Error> {
+        match self.is_empty() {
+            true => Ok(()),
+            false => Err(C::Error::trailing(self.at())),
+        }
+    }
+}
+
 /// `b` as text when it is well-formed UTF-8 without U+0000 (what MQTT's strings must
 /// be), or the offset of the first byte that breaks that and whether it is a NUL.
 ///

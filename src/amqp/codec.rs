@@ -7,7 +7,7 @@ use super::table::{FieldTable, validate_table};
 use super::{Context, Error};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::{DebugBytes, Reader};
+use crate::wire::{Cursor, CursorContext, DebugBytes, FramedError};
 
 /// A short string (§4.2.5.3): at most 255 octets. The grammar makes it octets, not
 /// text (errata §16): [`ShortStr::as_str`] gives the UTF-8 view when there is one.
@@ -153,71 +153,24 @@ pub(crate) fn check_u32_len(field: &'static str, n: usize) -> Result<(), EncodeE
 
 /// A cursor over one frame payload (or one table) whose length is known: running out
 /// of bytes means the field is malformed ([`Error::Truncated`]).
-#[derive(Debug, Clone)]
-pub(crate) struct In<'a> {
-    r: Reader<'a>,
-    /// Offset of `r`'s buffer in the caller's input, for errors.
-    base: usize,
-    pub(crate) cx: Context,
+pub(crate) type In<'a> = Cursor<'a, Context>;
+
+impl CursorContext for Context {
+    type Error = Error;
 }
 
+impl FramedError for Error {
+    fn truncated(at: usize) -> Self {
+        Error::Truncated { at }
+    }
+
+    fn trailing(at: usize) -> Self {
+        Error::TrailingBytes { at }
+    }
+}
+
+/// The fields of AMQP's own format.
 impl<'a> In<'a> {
-    pub(crate) fn new(buf: &'a [u8], base: usize, cx: Context) -> Self {
-        Self {
-            r: Reader::at(buf, 0),
-            base,
-            cx,
-        }
-    }
-
-    /// Offset of the next byte in the caller's input.
-    pub(crate) fn at(&self) -> usize {
-        self.base + self.r.pos()
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.r.is_empty()
-    }
-
-    fn truncated(&self) -> Error {
-        Error::Truncated { at: self.at() }
-    }
-
-    pub(crate) fn u8(&mut self) -> Result<u8, Error> {
-        match self.r.take_u8() {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
-    pub(crate) fn u16(&mut self) -> Result<u16, Error> {
-        match self.r.take_u16() {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
-    pub(crate) fn u32(&mut self) -> Result<u32, Error> {
-        match self.r.take_u32() {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
-    pub(crate) fn u64(&mut self) -> Result<u64, Error> {
-        match self.r.take_array::<8>() {
-            Some(b) => Ok(u64::from_be_bytes(*b)),
-            None => Err(self.truncated()),
-        }
-    }
-
-    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        match self.r.take(n) {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
     pub(crate) fn shortstr(&mut self) -> Result<ShortStr<'a>, Error> {
         let at = self.at();
         let n = self.u8()?;
@@ -243,13 +196,5 @@ impl<'a> In<'a> {
         let body = self.bytes(n).map_err(|_| Error::Truncated { at })?;
         validate_table(body, at + 4, &self.cx)?;
         Ok(FieldTable::raw(body, self.cx.dialect))
-    }
-
-    /// Errors unless every byte was read.
-    pub(crate) fn end(&self) -> Result<(), Error> {
-        match self.is_empty() {
-            true => Ok(()),
-            false => Err(Error::TrailingBytes { at: self.at() }),
-        }
     }
 }

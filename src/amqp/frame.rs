@@ -252,7 +252,7 @@ fn method_frame<'a>(
 ) -> Result<(Frame<'a>, usize), Error> {
     let frame = Frame {
         channel,
-        payload: Payload::Method(Method::decode(&mut In::new(body, 7, *cx))?),
+        payload: Payload::Method(Method::decode(&mut In::new(body, 0, 7, *cx))?),
     };
     // The class id is the payload's first two octets, there since the method decoded
     // (cheaper than asking the method, a match over all 66).
@@ -275,7 +275,7 @@ fn header_frame<'a>(
         payload: Payload::Header(ContentHeader::default()),
     };
     if let Payload::Header(h) = &mut frame.payload {
-        h.decode_into(&mut In::new(body, 7, *cx))?;
+        h.decode_into(&mut In::new(body, 0, 7, *cx))?;
     }
     Ok((frame, body.len() + 8))
 }

@@ -58,7 +58,7 @@ use crate::packet::Sink;
 /// [`Error::Truncated`] when an argument runs past the end, [`Error::TrailingBytes`]
 /// after the last one, [`Error::ReservedBits`], and the field-table errors.
 pub fn decode_method<'a>(payload: &'a [u8], cx: &Context) -> Result<Method<'a>, Error> {
-    Method::decode(&mut In::new(payload, 0, *cx))
+    Method::decode(&mut In::new(payload, 0, 0, *cx))
 }
 
 /// Reply codes, for connection.close, channel.close and basic.return (the spec's

@@ -489,7 +489,7 @@ impl<'a> FieldTable<'a> {
     ///
     /// As decoding a table inside a frame.
     pub fn decode_with(buf: &'a [u8], cx: &Context) -> Result<(Self, usize), Error> {
-        let mut input = super::codec::In::new(buf, 0, *cx);
+        let mut input = super::codec::In::new(buf, 0, 0, *cx);
         let t = input.table()?;
         Ok((t, 4 + t.body_len()))
     }

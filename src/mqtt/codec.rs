@@ -8,7 +8,7 @@ use core::num::NonZeroU16;
 use super::{Context, Error};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::{Reader, ascii_without, find_any, text_without_nul};
+use crate::wire::{Cursor, CursorContext, FramedError, ascii_without, find_any, text_without_nul};
 
 /// A Variable Byte Integer (MQTT 5.0 §1.5.5): 0 to 268,435,455 in one to four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -258,75 +258,24 @@ pub(crate) fn topic_filter_error(f: &str, shared: bool) -> Option<usize> {
 
 /// A cursor over one packet whose length the fixed header gave: running out of bytes
 /// means the packet is malformed ([`Error::Truncated`]), not incomplete.
-#[derive(Debug, Clone)]
-pub(crate) struct In<'a> {
-    r: Reader<'a>,
-    /// Offset of the packet in the caller's input, for errors.
-    base: usize,
-    pub(crate) cx: Context,
+pub(crate) type In<'a> = Cursor<'a, Context>;
+
+impl CursorContext for Context {
+    type Error = Error;
 }
 
+impl FramedError for Error {
+    fn truncated(at: usize) -> Self {
+        Error::Truncated { at }
+    }
+
+    fn trailing(at: usize) -> Self {
+        Error::TrailingBytes { at }
+    }
+}
+
+/// The fields of MQTT's own format.
 impl<'a> In<'a> {
-    pub(crate) fn new(packet: &'a [u8], pos: usize, base: usize, cx: Context) -> Self {
-        Self {
-            r: Reader::at(packet, pos),
-            base,
-            cx,
-        }
-    }
-
-    /// Offset of the next byte in the caller's input.
-    pub(crate) fn at(&self) -> usize {
-        self.base + self.r.pos()
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.r.is_empty()
-    }
-
-    pub(crate) fn remaining(&self) -> usize {
-        self.r.rest().len()
-    }
-
-    fn truncated(&self) -> Error {
-        Error::Truncated { at: self.at() }
-    }
-
-    pub(crate) fn u8(&mut self) -> Result<u8, Error> {
-        match self.r.take_u8() {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
-    pub(crate) fn u16(&mut self) -> Result<u16, Error> {
-        match self.r.take_u16() {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
-    pub(crate) fn u32(&mut self) -> Result<u32, Error> {
-        match self.r.take_u32() {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
-    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        match self.r.take(n) {
-            Some(v) => Ok(v),
-            None => Err(self.truncated()),
-        }
-    }
-
-    /// Everything left in the packet.
-    pub(crate) fn rest(&mut self) -> &'a [u8] {
-        let rest = self.r.rest();
-        let _ = self.r.take(rest.len());
-        rest
-    }
-
     pub(crate) fn packet_id(&mut self) -> Result<PacketId, Error> {
         let at = self.at();
         PacketId::new(self.u16()?).ok_or(Error::ZeroPacketId { at })
@@ -414,14 +363,6 @@ impl<'a> In<'a> {
         match topic_filter_error(f.0, self.cx.version.is_v5()) {
             Some(i) => Err(Error::InvalidTopicFilter { at: at + i }),
             None => Ok(f),
-        }
-    }
-
-    /// Errors unless every byte of the packet was read.
-    pub(crate) fn end(&self) -> Result<(), Error> {
-        match self.is_empty() {
-            true => Ok(()),
-            false => Err(Error::TrailingBytes { at: self.at() }),
         }
     }
 }
