@@ -185,6 +185,22 @@ impl<'a, C: CursorContext> Cursor<'a, C> {
         }
     }
 
+    /// A big-endian length of `N` bytes (1, 2 or 4), then that many bytes: a field
+    /// that runs past the end is truncated *at its length*, where it starts.
+    #[inline]
+    pub(crate) fn prefixed<const N: usize>(&mut self) -> Result<&'a [u8], C::Error> {
+        let at = self.at();
+        let n = match self.r.take_array::<N>() {
+            Some(len) => len.iter().fold(0u64, |n, &b| n << 8 | u64::from(b)),
+            None => return Err(self.truncated()),
+        };
+        // A length past a 16-bit `usize` cannot fit in the buffer either.
+        usize::try_from(n)
+            .ok()
+            .and_then(|n| self.r.take(n))
+            .ok_or_else(|| C::Error::truncated(at))
+    }
+
     /// Everything left.
     pub(crate) fn rest(&mut self) -> &'a [u8] {
         let rest = self.r.rest();

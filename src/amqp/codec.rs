@@ -171,29 +171,20 @@ impl FramedError for Error {
 
 /// The fields of AMQP's own format.
 impl<'a> In<'a> {
+    /// A short string: a one-octet length, then the octets (§4.2.5.3).
     pub(crate) fn shortstr(&mut self) -> Result<ShortStr<'a>, Error> {
-        let at = self.at();
-        let n = self.u8()?;
-        self.bytes(usize::from(n))
-            .map(ShortStr)
-            .map_err(|_| Error::Truncated { at })
+        self.prefixed::<1>().map(ShortStr)
     }
 
+    /// A long string: a four-octet length, then the octets (§4.2.5.3).
     pub(crate) fn longstr(&mut self) -> Result<LongStr<'a>, Error> {
-        let at = self.at();
-        let n = self.u32()?;
-        let n = usize::try_from(n).map_err(|_| Error::Truncated { at })?;
-        self.bytes(n)
-            .map(LongStr)
-            .map_err(|_| Error::Truncated { at })
+        self.prefixed::<4>().map(LongStr)
     }
 
     /// A field table (§4.2.5.5), validated in the dialect and depth limit in force.
     pub(crate) fn table(&mut self) -> Result<FieldTable<'a>, Error> {
         let at = self.at();
-        let n = self.u32()?;
-        let n = usize::try_from(n).map_err(|_| Error::Truncated { at })?;
-        let body = self.bytes(n).map_err(|_| Error::Truncated { at })?;
+        let body = self.prefixed::<4>()?;
         validate_table(body, at + 4, &self.cx)?;
         Ok(FieldTable::raw(body, self.cx.dialect))
     }

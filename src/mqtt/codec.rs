@@ -294,10 +294,7 @@ impl<'a> In<'a> {
 
     /// Two-byte length, then that many bytes (Binary Data, MQTT 5.0 §1.5.6).
     pub(crate) fn binary(&mut self) -> Result<&'a [u8], Error> {
-        let at = self.at();
-        let n = self.u16()?;
-        self.bytes(usize::from(n))
-            .map_err(|_| Error::Truncated { at })
+        self.prefixed::<2>()
     }
 
     /// A UTF-8 Encoded String (MQTT 5.0 §1.5.4).
