@@ -69,6 +69,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Consumes one byte.
+    #[inline]
     pub(crate) fn take_u8(&mut self) -> Option<u8> {
         self.take_array::<1>().map(|[b]| *b)
     }

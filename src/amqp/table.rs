@@ -41,6 +41,7 @@ enum Layout {
 }
 
 /// The layout of letter `c` in `dialect`, or `None` for a letter it does not define.
+#[inline]
 const fn layout(c: u8, dialect: Dialect) -> Option<Layout> {
     use Layout::*;
     let rabbit = matches!(dialect, Dialect::RabbitMq);
