@@ -488,3 +488,29 @@ fn rfc6690_2_extended_parameter_values() {
     let l = links.iter().next().unwrap();
     assert_eq!(l.attr("title*"), Some(Some("UTF-8'en'%e2%82%ac")));
 }
+
+/// RFC 8323 §5: signaling option numbers mean something only with their code, so a
+/// message's `Debug` names them by it: option 2 of a CSM is Max-Message-Size (§5.3.1),
+/// of a Release Alternative-Address (§5.5.1), and of a request If-Match.
+#[test]
+fn rfc8323_5_debug_names_signaling_options_by_their_code() {
+    let cx = Context::new(Transport::Tcp);
+    let csm = hex("40e122048020"); // 7.01, Max-Message-Size 1152, Block-Wise-Transfer
+    let text = format!("{:?}", Message::decode_with(&csm, &cx).unwrap().0);
+    assert!(
+        text.contains("2 Max-Message-Size: 1152") && text.contains("4 Block-Wise-Transfer"),
+        "{text}"
+    );
+    // 7.04 Release with Alternative-Address "coap+tcp://h": 13 octets of options, so
+    // Len 13 and one extended-length octet of 0 (RFC 8323 §3.2).
+    let release = [&hex("d000e42c")[..], b"coap+tcp://h"].concat();
+    let (m, _) = Message::decode_with(&release, &cx).unwrap();
+    let text = format!("{m:?}");
+    assert!(
+        text.contains("2 Alternative-Address: \"coap+tcp://h\""),
+        "{text}"
+    );
+    let get = hex("20011100"); // 0.01 GET with If-Match 0x00
+    let text = format!("{:?}", Message::decode_with(&get, &cx).unwrap().0);
+    assert!(text.contains("1 If-Match"), "{text}");
+}

@@ -81,7 +81,10 @@ impl core::fmt::Debug for Message<'_> {
             .field("header", &self.header)
             .field("code", &self.code)
             .field("token", &crate::wire::DebugBytes(self.token))
-            .field("options", &self.options)
+            .field(
+                "options",
+                &super::option::OptionsIn(&self.options, self.code),
+            )
             .field("payload", &crate::wire::DebugBytes(self.payload))
             .finish()
     }

@@ -384,15 +384,44 @@ impl<'a> Opt<'a> {
 
 impl fmt::Debug for Opt<'_> {
     /// The number with its registered name, and the value as its format reads: a
-    /// number, a quoted string, hex bytes.
+    /// number, a quoted string, hex bytes. (A message's `Debug` names signaling
+    /// options by their code's registry instead.)
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}: ", self.number)?;
-        let format = self.number.spec().map(|s| s.format);
-        match (format, self.as_uint(), self.as_str()) {
+        self.fmt_as(self.number.spec(), f)
+    }
+}
+
+impl Opt<'_> {
+    /// `Debug` with the registry entry `spec` (the option's meaning in its message).
+    fn fmt_as(&self, spec: Option<OptionSpec>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match spec {
+            Some(s) => write!(f, "{} {}: ", self.number.0, s.name)?,
+            None => write!(f, "{}: ", self.number.0)?,
+        }
+        match (spec.map(|s| s.format), self.as_uint(), self.as_str()) {
             (Some(Format::Uint), Some(n), _) => write!(f, "{n}"),
             (Some(Format::String), _, Some(s)) => write!(f, "{s:?}"),
             _ => write!(f, "{:?}", self.value),
         }
+    }
+}
+
+/// The `Debug` of a message's options: each named as an option of the message's code
+/// ([`OptionNumber::spec_in`]), so that a CSM's option 2 reads Max-Message-Size, not
+/// If-Match.
+pub(crate) struct OptionsIn<'o, 'a>(pub(crate) &'o Options<'a>, pub(crate) Code);
+
+impl fmt::Debug for OptionsIn<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct One<'a>(Opt<'a>, Code);
+        impl fmt::Debug for One<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt_as(self.0.number.spec_in(self.1), f)
+            }
+        }
+        f.debug_list()
+            .entries(self.0.iter().map(|o| One(o, self.1)))
+            .finish()
     }
 }
 
