@@ -638,7 +638,22 @@ impl Server {
                     continue;
                 }
                 Err(e) => {
-                    // A malformed frame ends the connection with an Abort (RFC 8323 §5.6).
+                    // A request with a malformed critical option gets 4.02 Bad Option
+                    // (RFC 7252 §5.4.1, as RFC 8323 §3 keeps it) and the connection goes
+                    // on past its frame; anything else malformed ends the connection
+                    // with an Abort (RFC 8323 §5.6).
+                    if let (Error::BadCriticalOption { number, .. }, Some((code, token, len))) =
+                        (&e, Message::peek_tcp(&buf))
+                        && code.is_request()
+                        && let Ok(len) = usize::try_from(len)
+                        && len <= buf.len()
+                    {
+                        let reply = Reply::error(Code::BAD_OPTION, &format!("bad option {number}"));
+                        println!("tcp {addr}: {e}: 4.02");
+                        self.send(peer, &reply.encode(Header::Tcp, token))?;
+                        buf.drain(..len);
+                        continue;
+                    }
                     let why = format!("malformed message: {e}");
                     self.send(peer, &signal(Code::ABORT, &[], &[], why.as_bytes()))?;
                     return Err(invalid(why));

@@ -108,6 +108,29 @@ example_client "NON GET /hello from the example" --non "$EXAMPLE" GET /hello
 expect_line "Hello from iotwire's coap_server"
 say "ok   [udp] examples/coap_client --non -> examples/coap_server: GET /hello"
 
+# A request with a malformed critical option over TCP (a 3-byte Uri-Port) gets 4.02 Bad
+# Option with its token, and the connection goes on: a Ping after it is answered
+# (RFC 7252 §5.4.1, RFC 8323 §5.4). No CoAP client sends such a thing; raw bytes do.
+probe=$(python3 - "$EXAMPLE_PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(bytes([0x00, 0xE1]))                                # CSM
+s.sendall(bytes([0x41, 0x01, 0x2A, 0x73, 0x00, 0x00, 0x50]))  # GET, token 2a, Uri-Port of 3
+s.sendall(bytes([0x01, 0xE2, 0x07]))                          # Ping, token 07
+data, deadline = b"", time.time() + 5
+while b"\x01\xe3\x07" not in data and time.time() < deadline:
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+print(data.hex())
+PY
+) || die "the bad-option probe of examples/coap_server failed"
+[[ $probe == *"822aff"* && $probe == *01e307 ]] ||
+    die "examples/coap_server over TCP: expected 4.02 (token 2a) and then a Pong (token 07), got $probe"
+say "ok   [tcp] a raw request with a malformed critical option -> examples/coap_server: 4.02" \
+    "Bad Option with its token, and a Ping after it answered"
+
 # Both servers are still up, and neither complained about what it received.
 kill -0 "$COAP_SERVER_PID" 2>/dev/null || die "coap-server-notls (pid $COAP_SERVER_PID) died during the run"
 kill -0 "$EXAMPLE_PID" 2>/dev/null || die "examples/coap_server (pid $EXAMPLE_PID) died during the run"
