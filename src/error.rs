@@ -133,4 +133,19 @@ macro_rules! impl_decode_error {
             }
         }
     };
+    // And, for a protocol whose fields sit in frames of known length (MQTT, AMQP), the
+    // errors its `wire::Cursor` gives: `Truncated { at }` and `TrailingBytes { at }`.
+    ($t:ty, framed) => {
+        impl_decode_error!($t);
+
+        impl $crate::wire::FramedError for $t {
+            fn truncated(at: usize) -> Self {
+                Self::Truncated { at }
+            }
+
+            fn trailing(at: usize) -> Self {
+                Self::TrailingBytes { at }
+            }
+        }
+    };
 }

@@ -7,7 +7,7 @@ use super::table::{FieldTable, validate_table};
 use super::{Context, Error};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::{Cursor, CursorContext, DebugBytes, FramedError};
+use crate::wire::{Cursor, CursorContext, DebugBytes};
 
 /// A short string (§4.2.5.3): at most 255 octets. The grammar makes it octets, not
 /// text (errata §16): [`ShortStr::as_str`] gives the UTF-8 view when there is one.
@@ -157,16 +157,6 @@ pub(crate) type In<'a> = Cursor<'a, Context>;
 
 impl CursorContext for Context {
     type Error = Error;
-}
-
-impl FramedError for Error {
-    fn truncated(at: usize) -> Self {
-        Error::Truncated { at }
-    }
-
-    fn trailing(at: usize) -> Self {
-        Error::TrailingBytes { at }
-    }
 }
 
 /// The fields of AMQP's own format.

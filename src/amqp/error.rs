@@ -135,4 +135,4 @@ impl Error {
     }
 }
 
-impl_decode_error!(Error);
+impl_decode_error!(Error, framed);

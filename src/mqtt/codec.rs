@@ -8,7 +8,7 @@ use core::num::NonZeroU16;
 use super::{Context, Error};
 use crate::error::EncodeError;
 use crate::packet::Sink;
-use crate::wire::{Cursor, CursorContext, FramedError, ascii_without, find_any, text_without_nul};
+use crate::wire::{Cursor, CursorContext, ascii_without, find_any, text_without_nul};
 
 /// A Variable Byte Integer (MQTT 5.0 §1.5.5): 0 to 268,435,455 in one to four bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -262,16 +262,6 @@ pub(crate) type In<'a> = Cursor<'a, Context>;
 
 impl CursorContext for Context {
     type Error = Error;
-}
-
-impl FramedError for Error {
-    fn truncated(at: usize) -> Self {
-        Error::Truncated { at }
-    }
-
-    fn trailing(at: usize) -> Self {
-        Error::TrailingBytes { at }
-    }
 }
 
 /// The fields of MQTT's own format.

@@ -237,4 +237,4 @@ impl Error {
     }
 }
 
-impl_decode_error!(Error);
+impl_decode_error!(Error, framed);
