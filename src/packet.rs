@@ -139,3 +139,23 @@ impl Sink for alloc::vec::Vec<u8> {
         self.extend_from_slice(bytes);
     }
 }
+
+/// For the property tests of every protocol: encodes `p` into a buffer pre-filled with
+/// 0xA5 and a little longer than needed, checking that exactly `encoded_len` bytes are
+/// written and nothing past them, and that a buffer one byte short is refused.
+#[cfg(test)]
+pub(crate) fn encode_checked<'a, P: Packet<'a> + core::fmt::Debug>(p: &P) -> std::vec::Vec<u8> {
+    let len = p.encoded_len();
+    let mut buf = std::vec![0xA5u8; len + 8];
+    let n = p
+        .encode(&mut buf)
+        .unwrap_or_else(|e| panic!("{e}: {p:?} does not encode"));
+    assert_eq!(n, len, "encode wrote other than encoded_len");
+    assert!(
+        buf[n..].iter().all(|&b| b == 0xA5),
+        "encode wrote past encoded_len"
+    );
+    assert!(len == 0 || p.encode(&mut buf[..len - 1]).is_err());
+    buf.truncate(n);
+    buf
+}

@@ -1,7 +1,6 @@
 //! Properties every AMQP frame keeps, for any input proptest can find.
 
 use std::string::String;
-use std::vec;
 use std::vec::Vec;
 
 use proptest::prelude::*;
@@ -10,6 +9,7 @@ use super::{
     BasicProperties, ContentHeader, Context, Dialect, FieldTable, FieldValue, Frame, LongStr,
     Payload, ShortStr,
 };
+use crate::packet::encode_checked as encode;
 use crate::{DecodeError, Packet};
 
 /// An owned field value: scalars, strings, and one level of nested table.
@@ -138,15 +138,6 @@ impl OwnedHeader {
             }),
         })
     }
-}
-
-fn encode(f: &Frame<'_>) -> Vec<u8> {
-    let mut buf = vec![0u8; f.encoded_len()];
-    let n = f
-        .encode(&mut buf)
-        .expect("a frame from the strategy encodes");
-    assert_eq!(n, buf.len());
-    buf
 }
 
 proptest! {

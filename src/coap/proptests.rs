@@ -1,28 +1,13 @@
 //! Properties every CoAP message keeps, for any input proptest can find.
 
 use std::vec;
-use std::vec::Vec;
 
 use proptest::prelude::*;
 
 use super::strategy::{message, transport};
 use super::{Context, Message, Transport};
+use crate::packet::encode_checked as encode;
 use crate::{DecodeError, Packet};
-
-fn encode(m: &Message<'_>) -> Vec<u8> {
-    let len = m.encoded_len();
-    let mut buf = vec![0xA5u8; len + 4];
-    let n = m
-        .encode(&mut buf)
-        .expect("a message from the strategy encodes");
-    assert_eq!(n, len, "encode wrote other than encoded_len");
-    assert!(
-        buf[n..].iter().all(|&b| b == 0xA5),
-        "encode wrote past encoded_len"
-    );
-    buf.truncate(n);
-    buf
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]

@@ -10,23 +10,8 @@ use super::{
     Chunk, ChunkedDecoder, Config, Extensions, Header, Piece, Request, RequestDecoder, Response,
     ResponseDecoder,
 };
+use crate::packet::encode_checked as encode;
 use crate::{DecodeError, Packet};
-
-/// Encodes into a buffer pre-filled with 0xA5 and a little longer than needed, checking
-/// that exactly `encoded_len` bytes are written and nothing past them.
-fn encode<'a, P: Packet<'a>>(p: &P) -> Vec<u8> {
-    let len = p.encoded_len();
-    let mut buf = vec![0xA5u8; len + 8];
-    let n = p.encode(&mut buf).expect("room");
-    assert_eq!(n, len, "encode wrote other than encoded_len");
-    assert!(
-        buf[n..].iter().all(|&b| b == 0xA5),
-        "encode wrote past encoded_len"
-    );
-    assert!(p.encode(&mut buf[..len.saturating_sub(1)]).is_err() || len == 0);
-    buf.truncate(n);
-    buf
-}
 
 /// Whatever the bytes are, decoding gives a value or an error, and an accepted unit
 /// re-encodes to bytes that decode to an equal unit.

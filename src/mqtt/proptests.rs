@@ -1,29 +1,14 @@
 //! Properties every MQTT packet keeps, for any input proptest can find.
 
 use std::string::String;
-use std::vec;
 use std::vec::Vec;
 
 use proptest::prelude::*;
 
 use super::strategy::packet;
 use super::{Context, ControlPacket, Version};
+use crate::packet::encode_checked as encode;
 use crate::{DecodeError, Packet};
-
-fn encode(p: &ControlPacket<'_>) -> Vec<u8> {
-    let len = p.encoded_len();
-    let mut buf = vec![0xA5u8; len + 4];
-    let n = p
-        .encode(&mut buf)
-        .expect("a packet from the strategy encodes");
-    assert_eq!(n, len, "encode wrote other than encoded_len");
-    assert!(
-        buf[n..].iter().all(|&b| b == 0xA5),
-        "encode wrote past encoded_len"
-    );
-    buf.truncate(n);
-    buf
-}
 
 fn version() -> impl Strategy<Value = Version> {
     prop_oneof![
