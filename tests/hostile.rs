@@ -76,6 +76,20 @@ fn check(row: &Row<'_>, got: Outcome) -> Option<String> {
     })
 }
 
+/// Feeds every row of `tsv` (at least `min` of them) to `decode` and fails listing
+/// every row whose outcome is not its `expect`.
+fn every_row_gives_what_it_expects(tsv: &str, min: usize, decode: impl Fn(&Row<'_>) -> Outcome) {
+    let rows = rows(tsv);
+    assert!(rows.len() >= min, "the set has {} rows", rows.len());
+    let bad: Vec<String> = rows.iter().filter_map(|r| check(r, decode(r))).collect();
+    assert!(
+        bad.is_empty(),
+        "{} rows differ:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
 #[cfg(feature = "http")]
 mod http {
     use super::*;
@@ -122,15 +136,7 @@ mod http {
 
     #[test]
     fn every_http_row_gives_what_it_expects() {
-        let rows = rows(include_str!("hostile/http.tsv"));
-        assert!(rows.len() >= 95, "the set has {} rows", rows.len());
-        let bad: Vec<String> = rows.iter().filter_map(|r| check(r, decode(r))).collect();
-        assert!(
-            bad.is_empty(),
-            "{} rows differ:\n{}",
-            bad.len(),
-            bad.join("\n")
-        );
+        every_row_gives_what_it_expects(include_str!("hostile/http.tsv"), 95, decode);
     }
 
     #[test]
@@ -211,23 +217,9 @@ mod mqtt {
 
     #[test]
     fn every_mqtt_row_gives_what_it_expects() {
-        let rows = rows(include_str!("hostile/mqtt.tsv"));
-        assert!(rows.len() >= 89, "the set has {} rows", rows.len());
-        let bad: Vec<String> = rows
-            .iter()
-            .filter_map(|r| {
-                check(
-                    r,
-                    outcome(ControlPacket::decode_with(&r.bytes, &context(r.context))),
-                )
-            })
-            .collect();
-        assert!(
-            bad.is_empty(),
-            "{} rows differ:\n{}",
-            bad.len(),
-            bad.join("\n")
-        );
+        every_row_gives_what_it_expects(include_str!("hostile/mqtt.tsv"), 89, |r| {
+            outcome(ControlPacket::decode_with(&r.bytes, &context(r.context)))
+        });
     }
 
     #[test]
@@ -292,23 +284,9 @@ mod coap {
 
     #[test]
     fn every_coap_row_gives_what_it_expects() {
-        let rows = rows(include_str!("hostile/coap.tsv"));
-        assert!(rows.len() >= 68, "the set has {} rows", rows.len());
-        let bad: Vec<String> = rows
-            .iter()
-            .filter_map(|r| {
-                check(
-                    r,
-                    outcome(Message::decode_with(&r.bytes, &context(r.context))),
-                )
-            })
-            .collect();
-        assert!(
-            bad.is_empty(),
-            "{} rows differ:\n{}",
-            bad.len(),
-            bad.join("\n")
-        );
+        every_row_gives_what_it_expects(include_str!("hostile/coap.tsv"), 68, |r| {
+            outcome(Message::decode_with(&r.bytes, &context(r.context)))
+        });
     }
 
     #[test]
@@ -371,15 +349,7 @@ mod amqp {
 
     #[test]
     fn every_amqp_row_gives_what_it_expects() {
-        let rows = rows(include_str!("hostile/amqp.tsv"));
-        assert!(rows.len() >= 67, "the set has {} rows", rows.len());
-        let bad: Vec<String> = rows.iter().filter_map(|r| check(r, decode(r))).collect();
-        assert!(
-            bad.is_empty(),
-            "{} rows differ:\n{}",
-            bad.len(),
-            bad.join("\n")
-        );
+        every_row_gives_what_it_expects(include_str!("hostile/amqp.tsv"), 67, decode);
     }
 
     #[test]
