@@ -409,9 +409,8 @@ impl<'a> Iter<'a> {
                 if *canonical {
                     // Every line is `name: value` CRLF: the colon ends the name, the
                     // value starts two bytes later and ends at the CR.
-                    let colon = scan::colon(rest);
+                    let (colon, cr) = scan::colon_cr(rest);
                     let v0 = colon + 2;
-                    let cr = v0 + scan::value_end(rest.get(v0..).unwrap_or_default());
                     *pos += cr + 2;
                     let name = chars::ascii_str(rest.get(..colon).unwrap_or_default());
                     let value = rest.get(v0..cr).unwrap_or_default();
@@ -695,12 +694,15 @@ fn line_end(buf: &[u8], pos: usize, cfg: &Config) -> Result<usize, Error> {
 #[inline(always)]
 fn field_line(buf: &[u8], pos: usize, cfg: &Config, complete: bool) -> Result<Line, Error> {
     let line = buf.get(pos..).unwrap_or_default();
-    let n = chars::token_len(line);
+    let (n, mut first_end) = scan::field_start(line);
     let name_end = pos + n;
     let after_colon = match line.get(n) {
         Some(b':') if n > 0 => name_end + 1,
         None => return Err(Error::INCOMPLETE),
-        Some(_) => name_tail(buf, pos, n, cfg)?,
+        Some(_) => {
+            first_end = None;
+            name_tail(buf, pos, n, cfg)?
+        }
     };
     let mut v0 = after_colon;
     while buf.get(v0).is_some_and(|&b| ws(b)) {
@@ -708,7 +710,11 @@ fn field_line(buf: &[u8], pos: usize, cfg: &Config, complete: bool) -> Result<Li
     }
     let mut v = v0;
     loop {
-        let e = v + scan::value_end(buf.get(v..).unwrap_or_default());
+        // The first line's value end may be known from the name's scan.
+        let e = match first_end.take() {
+            Some(e) => pos + e,
+            None => v + scan::value_end(buf.get(v..).unwrap_or_default()),
+        };
         let (end, crlf) = match buf.get(e) {
             None => return Err(Error::INCOMPLETE),
             Some(b'\r') => match buf.get(e + 1) {
