@@ -155,15 +155,20 @@ fn judge(
     }
 }
 
-/// What [`judge`] needs of a registered option numbered below 64, for the common case
-/// of a message that is not signaling: packed by [`rule`] from [`OptionNumber::spec`].
+/// What [`judge`] needs of an option numbered below 64, for the common case of a
+/// message that is not signaling: packed by [`rule`] from [`OptionNumber::spec`].
 #[derive(Clone, Copy)]
 struct Rule {
-    known: bool,
+    /// Shortest value.
     min: u16,
-    max: u16,
-    repeatable: bool,
+    /// Longest value less the shortest: one comparison tests both ends. An option the
+    /// registry does not know is kept whatever its length (`u32::MAX`).
+    span: u32,
+    /// May not repeat.
+    once: bool,
+    /// A UTF-8 string.
     string: bool,
+    /// Block1, Block2, Q-Block1 or Q-Block2: SZX 7 is reserved over UDP.
     block: bool,
 }
 
@@ -177,18 +182,18 @@ const fn rule(n: u16) -> Rule {
     );
     match OptionNumber(n).spec() {
         Some(s) => Rule {
-            known: true,
             min: s.min,
-            max: s.max,
-            repeatable: s.repeatable,
+            span: (s.max - s.min) as u32,
+            once: !s.repeatable,
             string: matches!(s.format, Format::String),
             block,
         },
+        // Outside signaling, an option the registry does not know is kept, never
+        // refused.
         None => Rule {
-            known: false,
             min: 0,
-            max: 0,
-            repeatable: true,
+            span: u32::MAX,
+            once: false,
             string: false,
             block: false,
         },
@@ -213,16 +218,24 @@ fn surely_accepted(number: u16, value: &[u8], reliable: bool, repeat: bool) -> b
     let Some(r) = RULES.get(usize::from(number)) else {
         return false;
     };
-    // Outside signaling, an option the registry does not know is kept, never refused.
-    if !r.known {
-        return true;
-    }
-    let len = value.len();
-    len >= usize::from(r.min)
-        && len <= usize::from(r.max)
-        && (!repeat || r.repeatable)
-        && (!r.block || reliable || value.last().is_none_or(|&l| l & 7 != 7))
-        && (!r.string || crate::wire::utf8(value).is_ok())
+    // Tests without branches, but for the string's.
+    let fits = value.len().wrapping_sub(usize::from(r.min)) <= r.span as usize;
+    let szx7 = value.last().copied().unwrap_or(0) & 7 == 7;
+    let bad = (repeat & r.once) | (r.block & !reliable & szx7);
+    fits & !bad && (!r.string || crate::wire::utf8(value).is_ok())
+}
+
+/// [`surely_accepted`] for a [`Value::Uint`] `v` of `n` bytes, without writing its
+/// bytes out: a uint where the registry wants a string is left to [`judge`].
+#[inline(always)]
+fn surely_accepted_uint(number: u16, v: u32, n: usize, reliable: bool, repeat: bool) -> bool {
+    let Some(r) = RULES.get(usize::from(number)) else {
+        return false;
+    };
+    let fits = n.wrapping_sub(usize::from(r.min)) <= r.span as usize;
+    // The last byte's SZX; `v & 7 == 7` only when `v` has a last byte.
+    let bad = (repeat & r.once) | (r.block & !reliable & (v & 7 == 7)) | r.string;
+    fits & !bad
 }
 
 /// Validates the options at the front of `r` (up to the payload marker or the end),
@@ -441,14 +454,31 @@ impl<'a> Packet<'a> for Message<'a> {
         self.checked_options_len().map(drop)
     }
 
-    /// As the default, with the check and the options' length taken in one walk.
+    /// As the default, with the check and the options' length taken in one walk, which
+    /// also tells whether a list of options is in order already (the common case), so
+    /// that writing need not ask again.
     fn encode(&self, out: &mut [u8]) -> Result<usize, EncodeError> {
-        let opts = self.checked_options_len()?;
+        let (opts, sorted) = self.checked_options_len()?;
         let rest = opts + self.payload.len() + usize::from(!self.payload.is_empty());
-        crate::wire::write_exact(out, self.len_with(rest), |w| {
-            self.write_head_with(rest, w);
-            w.put(self.payload);
-        })
+        let needed = self.len_with(rest);
+        let Some(dst) = out.get_mut(..needed) else {
+            return Err(EncodeError::BufferTooSmall {
+                needed,
+                available: out.len(),
+            });
+        };
+        let w = &mut Out { buf: dst, pos: 0 };
+        self.write_prefix(rest, w);
+        match self.options.list() {
+            Some(list) if sorted => super::option::write_sorted(list, w),
+            _ => self.options.write_to(w),
+        }
+        if !self.payload.is_empty() {
+            w.put_u8(0xFF);
+        }
+        w.put(self.payload);
+        debug_assert_eq!(w.pos, needed, "the length disagrees with what was written");
+        Ok(needed)
     }
 
     fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
@@ -467,8 +497,17 @@ impl Message<'_> {
         }
     }
 
-    /// What [`Packet::check`] checks; the bytes of the options when they pass.
-    fn checked_options_len(&self) -> Result<usize, EncodeError> {
+    /// What [`Packet::check`] checks; the bytes of the options when they pass, and
+    /// whether they are a list already in number order.
+    fn checked_options_len(&self) -> Result<(usize, bool), EncodeError> {
+        self.checked_with(true)
+    }
+
+    /// [`Message::checked_options_len`], with or without the one-pass check of a list
+    /// in number order (without it, every list takes the general walk: what tests
+    /// compare the one pass with).
+    #[inline(always)]
+    fn checked_with(&self, fast: bool) -> Result<(usize, bool), EncodeError> {
         let reliable = !matches!(self.header, Header::Udp { .. });
         if self.token.len() > 8 {
             return Err(EncodeError::TooLong {
@@ -504,12 +543,29 @@ impl Message<'_> {
                 _ => {}
             }
         }
-        if matches!(self.header, Header::Tcp) && self.rest_len() as u64 > MAX_TCP_LEN {
-            return Err(EncodeError::TooLong {
-                field: "message",
-                len: self.rest_len(),
-                max: MAX_TCP_LEN as usize,
-            });
+        // A list in number order (the common case) is checked in one pass over the
+        // slice; any other goes the general way, sorting as it walks.
+        let fast = match self.options.list() {
+            Some(list) if fast && !self.code.is_signaling() => {
+                check_sorted(list, self.code, reliable)
+            }
+            _ => None,
+        };
+        if matches!(self.header, Header::Tcp) {
+            let rest = match fast {
+                Some(Ok(opts)) => opts + self.payload.len() + usize::from(!self.payload.is_empty()),
+                _ => self.rest_len(),
+            };
+            if rest as u64 > MAX_TCP_LEN {
+                return Err(EncodeError::TooLong {
+                    field: "message",
+                    len: rest,
+                    max: MAX_TCP_LEN as usize,
+                });
+            }
+        }
+        if let Some(checked) = fast {
+            return checked.map(|len| (len, true));
         }
         if !self.options.is_sorted_or_short() {
             return Err(EncodeError::Inconsistent(
@@ -542,7 +598,118 @@ impl Message<'_> {
             }
             prev = Some(o.number);
         }
-        Ok(len)
+        Ok((len, false))
+    }
+}
+
+/// The option checks of [`Message::checked_options_len`] for a message that is not
+/// signaling, over a list in number order, in one pass over the slice: the bytes of the
+/// options, or the first refusal. `None` when the list is not in number order: then the
+/// first refusal in wire order may be another, and the general walk must judge.
+#[inline]
+fn check_sorted(
+    list: &[Opt<'_>],
+    code: Code,
+    reliable: bool,
+) -> Option<Result<usize, EncodeError>> {
+    let mut len = 0;
+    let mut last = 0;
+    for (i, o) in list.iter().enumerate() {
+        let number = o.number.0;
+        if number < last {
+            return None;
+        }
+        let repeat = i > 0 && number == last;
+        let (n, surely) = match o.value {
+            Value::Uint(v) => {
+                let n = uint_len(v);
+                (n, surely_accepted_uint(number, v, n, reliable, repeat))
+            }
+            Value::Bytes(b) => (
+                b.len(),
+                b.len() <= MAX_OPTION_LEN && surely_accepted(number, b, reliable, repeat),
+            ),
+        };
+        len += super::option::header_len(number - last, n);
+        if !surely && let Some(e) = refusal(o, code, reliable, repeat) {
+            // Refused here only if nothing after it comes first in wire order.
+            let rest = list.get(i..).unwrap_or_default();
+            return rest.is_sorted_by_key(|o| o.number).then_some(Err(e));
+        }
+        last = number;
+    }
+    Some(Ok(len))
+}
+
+/// Why option `o` cannot be encoded (`repeat` when the one before it has its number),
+/// if it cannot: what the general walk of [`Message::checked_options_len`] says.
+#[cold]
+fn refusal(o: &Opt<'_>, code: Code, reliable: bool, repeat: bool) -> Option<EncodeError> {
+    if o.value.len() > MAX_OPTION_LEN {
+        return Some(EncodeError::TooLong {
+            field: "option value",
+            len: o.value.len(),
+            max: MAX_OPTION_LEN,
+        });
+    }
+    match judge(o.number.0, &o.value, code, reliable, repeat, 0) {
+        Verdict::Reject(_) => Some(EncodeError::Inconsistent(
+            "option that decoding would reject (malformed critical or CSM option)",
+        )),
+        _ => None,
+    }
+}
+
+/// Bytes of a uint in its shortest form.
+#[inline(always)]
+const fn uint_len(v: u32) -> usize {
+    (32 - v.leading_zeros() as usize).div_ceil(8)
+}
+
+/// The slice [`Message::encode`] writes into, cut to the exact length: as the crate's
+/// slice writer, but short copies (tokens, most option values) done in registers, not
+/// by a call to `memcpy`.
+struct Out<'b> {
+    buf: &'b mut [u8],
+    pos: usize,
+}
+
+impl Sink for Out<'_> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.pos.saturating_add(bytes.len());
+        if let Some(dst) = self.buf.get_mut(self.pos..end) {
+            copy_short(dst, bytes);
+        }
+        self.pos = end;
+    }
+
+    #[inline(always)]
+    fn put_u8(&mut self, byte: u8) {
+        if let Some(dst) = self.buf.get_mut(self.pos) {
+            *dst = byte;
+        }
+        self.pos += 1;
+    }
+}
+
+/// Copies `src` into `dst`, of the same length: up to 16 bytes as two overlapping
+/// words (or bytes, for fewer than 4), more with `copy_from_slice`.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    fn two<const N: usize>(dst: &mut [u8], src: &[u8]) {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+            *d = *s;
+        }
+    }
+    match src.len() {
+        0..4 => dst.iter_mut().zip(src).for_each(|(d, &s)| *d = s),
+        4..8 => two::<4>(dst, src),
+        8..=16 => two::<8>(dst, src),
+        _ => dst.copy_from_slice(src),
     }
 }
 
@@ -580,6 +747,16 @@ impl<'a> Message<'a> {
 
     /// [`Message::write_head`] with the length of options and payload known.
     fn write_head_with<S: Sink + ?Sized>(&self, rest: usize, out: &mut S) {
+        self.write_prefix(rest, out);
+        self.options.write_to(out);
+        if !self.payload.is_empty() {
+            out.put_u8(0xFF);
+        }
+    }
+
+    /// Writes the header and the token.
+    #[inline]
+    fn write_prefix<S: Sink + ?Sized>(&self, rest: usize, out: &mut S) {
         let tkl = self.token.len().min(15) as u8;
         match self.header {
             Header::Udp { kind, message_id } => {
@@ -601,10 +778,6 @@ impl<'a> Message<'a> {
             }
         }
         out.put(self.token);
-        self.options.write_to(out);
-        if !self.payload.is_empty() {
-            out.put_u8(0xFF);
-        }
     }
 
     /// The type, Message ID, code and token of a UDP datagram, read leniently: what a
@@ -921,6 +1094,105 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rejects_the_first_bad_option_in_wire_order() {
+        let long = std::vec![b'a'; MAX_OPTION_LEN + 1];
+        let too_long = EncodeError::TooLong {
+            field: "option value",
+            len: long.len(),
+            max: MAX_OPTION_LEN,
+        };
+        let bad = EncodeError::Inconsistent(
+            "option that decoding would reject (malformed critical or CSM option)",
+        );
+        let path = Opt::new(OptionNumber::URI_PATH, &long);
+        let host = Opt::str(OptionNumber::URI_HOST, ""); // critical, 1 to 255 bytes
+        for (i, (opts, first)) in [
+            ([path, host], bad),
+            ([host, path], bad),
+            ([Opt::empty(OptionNumber(14)), path], too_long),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let m = Message {
+                header: Header::Tcp,
+                code: Code::GET,
+                token: &[],
+                options: Options::new(&opts),
+                payload: &[],
+            };
+            let mut buf = [0u8; 16];
+            assert_eq!(m.encode(&mut buf), Err(first), "case {i}");
+            assert_eq!(m.check(), Err(first));
+        }
+    }
+
+    mod one_pass {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+            /// The one-pass check of a list in number order refuses exactly what the
+            /// general walk refuses, with the same error, and counts the same bytes; what
+            /// passes encodes as the same list sorted first does, into a slice and into a
+            /// vector alike.
+            #[test]
+            fn the_one_pass_check_agrees_with_the_general_walk(
+                owned in crate::coap::strategy::transport()
+                    .prop_flat_map(crate::coap::strategy::any_message),
+                uints in prop::collection::vec(any::<bool>(), 8),
+                sort in any::<bool>(),
+            ) {
+                let mut opts: std::vec::Vec<Opt<'_>> = owned
+                    .options
+                    .iter()
+                    .zip(uints.iter().cycle())
+                    .map(|((n, v), &uint)| {
+                        // Some values in the shortest uint form as Value::Uint.
+                        match crate::coap::option::read_uint(v) {
+                            Some(u) if uint && v.len() == uint_len(u) => Opt::uint(OptionNumber(*n), u),
+                            _ => Opt::new(OptionNumber(*n), v),
+                        }
+                    })
+                    .collect();
+                if sort {
+                    Options::sort(&mut opts);
+                }
+                let m = Message {
+                    header: owned.header,
+                    code: owned.code,
+                    token: &owned.token,
+                    options: Options::new(&opts),
+                    payload: &owned.payload,
+                };
+                let fast = m.checked_with(true);
+                let general = m.checked_with(false);
+                assert_eq!(fast.map(|(len, _)| len), general.map(|(len, _)| len));
+                let mut buf = std::vec![0xA5u8; m.encoded_len() + 3];
+                let encoded = m.encode(&mut buf);
+                assert_eq!(encoded.map(drop), general.map(drop));
+                if let Ok(n) = encoded {
+                    assert_eq!(n, m.encoded_len());
+                    assert_eq!(buf[n..], [0xA5; 3]);
+                    assert_eq!(Ok(&buf[..n]), m.to_vec().as_deref());
+                    let mut sorted = opts.clone();
+                    Options::sort(&mut sorted);
+                    let s = Message { options: Options::new(&sorted), ..m };
+                    assert_eq!(Ok(&buf[..n]), s.to_vec().as_deref());
+                    // Too short: refused, nothing written.
+                    let mut short = std::vec![0xA5u8; n - 1];
+                    assert!(m.encode(&mut short).is_err());
+                    assert!(short.iter().all(|&b| b == 0xA5));
+                } else {
+                    assert!(buf.iter().all(|&b| b == 0xA5), "nothing written on refusal");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_rule_table_never_accepts_what_judge_rejects() {
         // `surely_accepted` is a shortcut past `judge`: it may say "ask judge", never
         // "fine" where judge refuses.
@@ -935,6 +1207,16 @@ mod tests {
                     for (reliable, repeat) in
                         [(false, false), (false, true), (true, false), (true, true)]
                     {
+                        if let Some(v) = crate::coap::option::read_uint(value)
+                            && value.len() == uint_len(v)
+                            && surely_accepted_uint(n, v, value.len(), reliable, repeat)
+                        {
+                            let verdict = judge(n, &Value::Uint(v), Code::GET, reliable, repeat, 0);
+                            assert!(
+                                !matches!(verdict, Verdict::Reject(_)),
+                                "option {n}, uint {v}, reliable {reliable}, repeat {repeat}"
+                            );
+                        }
                         if surely_accepted(n, value, reliable, repeat) {
                             let verdict =
                                 judge(n, &Value::Bytes(value), Code::GET, reliable, repeat, 0);

@@ -529,6 +529,14 @@ impl<'a> Options<'a> {
         }
     }
 
+    /// The options to encode, as given (`None` for decoded ones).
+    pub(crate) const fn list(&self) -> Option<&'a [Opt<'a>]> {
+        match self.repr {
+            Repr::Raw(_) => None,
+            Repr::List(l) => Some(l),
+        }
+    }
+
     /// Every option numbered `number`, in order.
     pub fn all(&self, number: OptionNumber) -> impl Iterator<Item = Opt<'a>> + use<'a> {
         // Numbers ascend: stop after the last one that can match.
@@ -562,6 +570,7 @@ impl<'a> Options<'a> {
     pub(crate) fn write_to<S: Sink + ?Sized>(&self, out: &mut S) {
         match self.repr {
             Repr::Raw(b) => out.put(b),
+            Repr::List(l) if l.is_sorted_by_key(|o| o.number) => write_sorted(l, out),
             Repr::List(_) => {
                 let mut prev = 0;
                 for o in self.iter() {
@@ -571,6 +580,30 @@ impl<'a> Options<'a> {
                 }
             }
         }
+    }
+}
+
+/// Writes options to encode that are already in number order (the caller knows).
+#[inline]
+pub(crate) fn write_sorted<S: Sink + ?Sized>(list: &[Opt<'_>], out: &mut S) {
+    let mut prev = 0;
+    for o in list {
+        let delta = o.number.0.wrapping_sub(prev);
+        match o.value {
+            Value::Bytes(b) => {
+                write_header(delta, b.len(), out);
+                out.put(b);
+            }
+            // Byte by byte: a copy call for at most four bytes costs more than they do.
+            Value::Uint(v) => {
+                let n = uint_bytes(v).1;
+                write_header(delta, n, out);
+                for i in (0..n).rev() {
+                    out.put_u8((v >> (8 * i)) as u8);
+                }
+            }
+        }
+        prev = o.number.0;
     }
 }
 
@@ -588,7 +621,13 @@ pub(crate) const fn header_len(delta: u16, len: usize) -> usize {
 }
 
 /// Writes an option header: the nibbles, then the extended delta and length.
+#[inline(always)]
 fn write_header<S: Sink + ?Sized>(delta: u16, len: usize, out: &mut S) {
+    // Most options: one byte.
+    if delta < 13 && len < 13 {
+        out.put_u8((delta as u8) << 4 | len as u8);
+        return;
+    }
     let split = |n: usize| -> (u8, [u8; 2], usize) {
         match n {
             0..=12 => (n as u8, [0; 2], 0),

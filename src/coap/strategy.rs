@@ -103,6 +103,39 @@ fn header(transport: Transport) -> BoxedStrategy<Header> {
 
 /// Messages on `transport` that the encoder accepts.
 pub(crate) fn message(transport: Transport) -> impl Strategy<Value = OwnedMessage> {
+    any_message(transport).prop_filter("a message the encoder accepts", |m| {
+        m.with(|msg| msg.check().is_ok())
+    })
+}
+
+/// Messages on `transport` built like [`message`]'s, with some options the encoder
+/// refuses: values of any bytes and lengths, signaling and Empty codes with anything.
+pub(crate) fn any_message(transport: Transport) -> impl Strategy<Value = OwnedMessage> {
+    (
+        messages_of(transport),
+        prop::collection::vec(
+            (
+                option_number(),
+                prop_oneof![
+                    4 => prop::collection::vec(any::<u8>(), 0..6),
+                    1 => prop::collection::vec(any::<u8>(), 0..300),
+                ],
+            ),
+            0..3,
+        ),
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(mut m, bad, at)| {
+            for (i, o) in bad.into_iter().enumerate() {
+                let at = at.index(m.options.len() + 1 + i);
+                m.options.insert(at.min(m.options.len()), o);
+            }
+            m
+        })
+}
+
+/// Messages on `transport`, mostly valid.
+fn messages_of(transport: Transport) -> impl Strategy<Value = OwnedMessage> {
     (header(transport), code(transport))
         .prop_flat_map(|(header, code)| {
             (
@@ -129,9 +162,6 @@ pub(crate) fn message(transport: Transport) -> impl Strategy<Value = OwnedMessag
                 options: or_none(empty, options),
                 payload: or_none(empty, payload),
             }
-        })
-        .prop_filter("a message the encoder accepts", |m| {
-            m.with(|msg| msg.check().is_ok())
         })
 }
 
