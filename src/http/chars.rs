@@ -23,10 +23,7 @@ const fn is_tchar(b: u8) -> bool {
 
 /// Bytes that may appear in a request-target (RFC 9112 §3.2, RFC 3986 §2): unreserved,
 /// sub-delims, `:` `@` `/` `?`, `%` (checked for two HEXDIG separately) and `[` `]` for
-/// an IP-literal host. No whitespace, no CTL, no non-ASCII, no `#`. Decoding tests
-/// these with compares (`scan::target_end`); the table is the reference it is tested
-/// against.
-#[cfg(test)]
+/// an IP-literal host. No whitespace, no CTL, no non-ASCII, no `#`.
 const fn is_target_char(b: u8) -> bool {
     matches!(b,
         b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~'
@@ -41,7 +38,6 @@ const fn is_value_char(b: u8) -> bool {
 }
 
 static TCHAR: [bool; 256] = table!(is_tchar);
-#[cfg(test)]
 static TARGET: [bool; 256] = table!(is_target_char);
 static VALUE: [bool; 256] = table!(is_value_char);
 
@@ -50,7 +46,7 @@ pub(crate) fn tchar(b: u8) -> bool {
     TCHAR[b as usize]
 }
 
-#[cfg(test)]
+#[inline(always)]
 pub(crate) fn target_char(b: u8) -> bool {
     TARGET[b as usize]
 }
@@ -69,7 +65,7 @@ pub(crate) const fn ws(b: u8) -> bool {
 /// Length of the longest prefix of `s` made of tokens chars.
 #[inline]
 pub(crate) fn token_len(s: &[u8]) -> usize {
-    super::scan::token_end(s)
+    s.iter().position(|&b| !tchar(b)).unwrap_or(s.len())
 }
 
 /// Index of the first byte of `s` that is not a `tchar`, if any; `Err(0)` for empty.

@@ -409,8 +409,9 @@ impl<'a> Iter<'a> {
                 if *canonical {
                     // Every line is `name: value` CRLF: the colon ends the name, the
                     // value starts two bytes later and ends at the CR.
-                    let (colon, cr) = scan::colon_cr(rest);
+                    let colon = scan::colon(rest);
                     let v0 = colon + 2;
+                    let cr = v0 + scan::value_end(rest.get(v0..).unwrap_or_default());
                     *pos += cr + 2;
                     let name = chars::ascii_str(rest.get(..colon).unwrap_or_default());
                     let value = rest.get(v0..cr).unwrap_or_default();
@@ -694,15 +695,12 @@ fn line_end(buf: &[u8], pos: usize, cfg: &Config) -> Result<usize, Error> {
 #[inline(always)]
 fn field_line(buf: &[u8], pos: usize, cfg: &Config, complete: bool) -> Result<Line, Error> {
     let line = buf.get(pos..).unwrap_or_default();
-    let (n, mut first_end) = scan::field_start(line);
+    let n = chars::token_len(line);
     let name_end = pos + n;
     let after_colon = match line.get(n) {
         Some(b':') if n > 0 => name_end + 1,
         None => return Err(Error::INCOMPLETE),
-        Some(_) => {
-            first_end = None;
-            name_tail(buf, pos, n, cfg)?
-        }
+        Some(_) => name_tail(buf, pos, n, cfg)?,
     };
     let mut v0 = after_colon;
     while buf.get(v0).is_some_and(|&b| ws(b)) {
@@ -710,11 +708,7 @@ fn field_line(buf: &[u8], pos: usize, cfg: &Config, complete: bool) -> Result<Li
     }
     let mut v = v0;
     loop {
-        // The first line's value end may be known from the name's scan.
-        let e = match first_end.take() {
-            Some(e) => pos + e,
-            None => v + scan::value_end(buf.get(v..).unwrap_or_default()),
-        };
+        let e = v + scan::value_end(buf.get(v..).unwrap_or_default());
         let (end, crlf) = match buf.get(e) {
             None => return Err(Error::INCOMPLETE),
             Some(b'\r') => match buf.get(e + 1) {
