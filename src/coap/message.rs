@@ -161,15 +161,25 @@ fn judge(
 struct Rule {
     /// Shortest value.
     min: u16,
+    /// [`ONCE`], [`STRING`], [`BLOCK`].
+    flags: u8,
     /// Longest value less the shortest: one comparison tests both ends. An option the
-    /// registry does not know is kept whatever its length (`u32::MAX`).
+    /// registry does not know is kept whatever its length, up to what the format can
+    /// carry.
     span: u32,
-    /// May not repeat.
-    once: bool,
-    /// A UTF-8 string.
-    string: bool,
-    /// Block1, Block2, Q-Block1 or Q-Block2: SZX 7 is reserved over UDP.
-    block: bool,
+}
+
+/// May not repeat.
+const ONCE: u8 = 1;
+/// A UTF-8 string.
+const STRING: u8 = 2;
+/// Block1, Block2, Q-Block1 or Q-Block2: SZX 7 is reserved over UDP.
+const BLOCK: u8 = 4;
+
+/// `bit` when `on`, else nothing.
+#[inline(always)]
+const fn flag(on: bool, bit: u8) -> u8 {
+    (on as u8) * bit
 }
 
 const fn rule(n: u16) -> Rule {
@@ -183,19 +193,17 @@ const fn rule(n: u16) -> Rule {
     match OptionNumber(n).spec() {
         Some(s) => Rule {
             min: s.min,
+            flags: flag(!s.repeatable, ONCE)
+                | flag(matches!(s.format, Format::String), STRING)
+                | flag(block, BLOCK),
             span: (s.max - s.min) as u32,
-            once: !s.repeatable,
-            string: matches!(s.format, Format::String),
-            block,
         },
         // Outside signaling, an option the registry does not know is kept, never
         // refused.
         None => Rule {
             min: 0,
-            span: u32::MAX,
-            once: false,
-            string: false,
-            block: false,
+            flags: 0,
+            span: MAX_OPTION_LEN as u32,
         },
     }
 }
@@ -211,18 +219,19 @@ const RULES: [Rule; 64] = {
 };
 
 /// `true` when [`judge`] surely finds option `number` with `value` good or ignored
-/// (never a reason to reject) in a message that is not signaling: a table look-up for
-/// the options numbered below 64. `false` means "ask [`judge`]".
+/// (never a reason to reject) in a message that is not signaling, and the value is no
+/// longer than the format can carry: a table look-up for the options numbered below
+/// 64. `false` means "ask [`judge`]".
 #[inline(always)]
 fn surely_accepted(number: u16, value: &[u8], reliable: bool, repeat: bool) -> bool {
     let Some(r) = RULES.get(usize::from(number)) else {
         return false;
     };
-    // Tests without branches, but for the string's.
-    let fits = value.len().wrapping_sub(usize::from(r.min)) <= r.span as usize;
+    // One test for the rules that apply, without branches, and the string's.
     let szx7 = value.last().copied().unwrap_or(0) & 7 == 7;
-    let bad = (repeat & r.once) | (r.block & !reliable & szx7);
-    fits & !bad && (!r.string || crate::wire::utf8(value).is_ok())
+    let bits = r.flags & (flag(repeat, ONCE) | flag(szx7 & !reliable, BLOCK) | STRING);
+    value.len().wrapping_sub(usize::from(r.min)) <= r.span as usize
+        && (bits == 0 || bits == STRING && crate::wire::utf8(value).is_ok())
 }
 
 /// [`surely_accepted`] for a [`Value::Uint`] `v` of `n` bytes, without writing its
@@ -232,10 +241,10 @@ fn surely_accepted_uint(number: u16, v: u32, n: usize, reliable: bool, repeat: b
     let Some(r) = RULES.get(usize::from(number)) else {
         return false;
     };
-    let fits = n.wrapping_sub(usize::from(r.min)) <= r.span as usize;
     // The last byte's SZX; `v & 7 == 7` only when `v` has a last byte.
-    let bad = (repeat & r.once) | (r.block & !reliable & (v & 7 == 7)) | r.string;
-    fits & !bad
+    let szx7 = v & 7 == 7;
+    let bits = r.flags & (flag(repeat, ONCE) | flag(szx7 & !reliable, BLOCK) | STRING);
+    n.wrapping_sub(usize::from(r.min)) <= r.span as usize && bits == 0
 }
 
 /// Validates the options at the front of `r` (up to the payload marker or the end),
@@ -467,17 +476,28 @@ impl<'a> Packet<'a> for Message<'a> {
                 available: out.len(),
             });
         };
-        let w = &mut Out { buf: dst, pos: 0 };
-        self.write_prefix(rest, w);
+        // Three regions of known length: header and token, options, marker and
+        // payload.
+        let Some((head, tail)) = dst.split_at_mut_checked(needed - rest) else {
+            return Ok(needed); // unreachable: `needed` counts the head
+        };
+        self.write_prefix(rest, &mut Out { buf: head, pos: 0 });
+        let Some((options, payload)) = tail.split_at_mut_checked(opts) else {
+            return Ok(needed); // unreachable: `rest` counts the options
+        };
         match self.options.list() {
-            Some(list) if sorted => super::option::write_sorted(list, w),
-            _ => self.options.write_to(w),
+            Some(list) if sorted => super::option::write_sorted_into(list, options),
+            _ => self.options.write_to(&mut Out {
+                buf: options,
+                pos: 0,
+            }),
         }
-        if !self.payload.is_empty() {
-            w.put_u8(0xFF);
+        if let Some((marker, rest)) = payload.split_first_mut()
+            && let Some(dst) = rest.get_mut(..self.payload.len())
+        {
+            *marker = 0xFF;
+            dst.copy_from_slice(self.payload);
         }
-        w.put(self.payload);
-        debug_assert_eq!(w.pos, needed, "the length disagrees with what was written");
         Ok(needed)
     }
 
@@ -625,10 +645,8 @@ fn check_sorted(
                 let n = uint_len(v);
                 (n, surely_accepted_uint(number, v, n, reliable, repeat))
             }
-            Value::Bytes(b) => (
-                b.len(),
-                b.len() <= MAX_OPTION_LEN && surely_accepted(number, b, reliable, repeat),
-            ),
+            // `surely_accepted` refuses values too long for the format.
+            Value::Bytes(b) => (b.len(), surely_accepted(number, b, reliable, repeat)),
         };
         len += super::option::header_len(number - last, n);
         if !surely && let Some(e) = refusal(o, code, reliable, repeat) {
@@ -679,7 +697,7 @@ impl Sink for Out<'_> {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.pos.saturating_add(bytes.len());
         if let Some(dst) = self.buf.get_mut(self.pos..end) {
-            copy_short(dst, bytes);
+            super::option::copy_short(dst, bytes);
         }
         self.pos = end;
     }
@@ -690,26 +708,6 @@ impl Sink for Out<'_> {
             *dst = byte;
         }
         self.pos += 1;
-    }
-}
-
-/// Copies `src` into `dst`, of the same length: up to 16 bytes as two overlapping
-/// words (or bytes, for fewer than 4), more with `copy_from_slice`.
-#[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
-    fn two<const N: usize>(dst: &mut [u8], src: &[u8]) {
-        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
-            *d = *s;
-        }
-        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
-            *d = *s;
-        }
-    }
-    match src.len() {
-        0..4 => dst.iter_mut().zip(src).for_each(|(d, &s)| *d = s),
-        4..8 => two::<4>(dst, src),
-        8..=16 => two::<8>(dst, src),
-        _ => dst.copy_from_slice(src),
     }
 }
 
@@ -1131,6 +1129,13 @@ mod tests {
         use super::*;
         use proptest::prelude::*;
 
+        /// The message as the generic writer (any `Sink`) writes it.
+        fn written(m: &Message<'_>) -> std::vec::Vec<u8> {
+            let mut v = std::vec![0xA5; m.encoded_len()];
+            m.write_to(&mut crate::wire::SliceWriter::new(&mut v));
+            v
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
 
@@ -1176,11 +1181,11 @@ mod tests {
                 if let Ok(n) = encoded {
                     assert_eq!(n, m.encoded_len());
                     assert_eq!(buf[n..], [0xA5; 3]);
-                    assert_eq!(Ok(&buf[..n]), m.to_vec().as_deref());
+                    assert_eq!(&buf[..n], written(&m));
                     let mut sorted = opts.clone();
                     Options::sort(&mut sorted);
                     let s = Message { options: Options::new(&sorted), ..m };
-                    assert_eq!(Ok(&buf[..n]), s.to_vec().as_deref());
+                    assert_eq!(&buf[..n], written(&s));
                     // Too short: refused, nothing written.
                     let mut short = std::vec![0xA5u8; n - 1];
                     assert!(m.encode(&mut short).is_err());

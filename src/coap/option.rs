@@ -607,15 +607,128 @@ pub(crate) fn write_sorted<S: Sink + ?Sized>(list: &[Opt<'_>], out: &mut S) {
     }
 }
 
+/// Writes options to encode that are already in number order (the caller knows) into
+/// `out`, which holds exactly their bytes.
+#[inline]
+pub(crate) fn write_sorted_into(list: &[Opt<'_>], mut out: &mut [u8]) {
+    let mut prev = 0;
+    for o in list {
+        let delta = o.number.0.wrapping_sub(prev);
+        prev = o.number.0;
+        out = match o.value {
+            Value::Bytes(b) => put_value(put_header(out, delta, b.len()), b),
+            Value::Uint(v) => {
+                let n = uint_bytes(v).1;
+                put_uint(put_header(out, delta, n), v, n)
+            }
+        };
+    }
+}
+
+/// Writes an option header at the front of `out`; returns the bytes after it.
+#[inline(always)]
+fn put_header(out: &mut [u8], delta: u16, len: usize) -> &mut [u8] {
+    // Most options: one byte, or two for a value of 13 to 268 bytes.
+    if delta >= 13 || len >= 269 {
+        return put_long_header(out, delta, len);
+    }
+    if len >= 13 {
+        return match out.split_first_chunk_mut::<2>() {
+            Some((first, rest)) => {
+                *first = [(delta as u8) << 4 | 13, (len - 13) as u8];
+                rest
+            }
+            None => &mut [],
+        };
+    }
+    match out.split_first_mut() {
+        Some((first, rest)) => {
+            *first = (delta as u8) << 4 | len as u8;
+            rest
+        }
+        None => &mut [],
+    }
+}
+
+#[inline(never)]
+fn put_long_header(out: &mut [u8], delta: u16, len: usize) -> &mut [u8] {
+    let n = header_len(delta, len) - len;
+    let Some((head, rest)) = out.split_at_mut_checked(n) else {
+        return &mut [];
+    };
+    let mut w = crate::wire::SliceWriter::new(head);
+    write_header(delta, len, &mut w);
+    rest
+}
+
+/// Writes the last `n` bytes of `v` to the front of `out`; returns the bytes after it.
+#[inline(always)]
+fn put_uint(out: &mut [u8], v: u32, n: usize) -> &mut [u8] {
+    let Some((dst, rest)) = out.split_at_mut_checked(n) else {
+        return &mut [];
+    };
+    // By pattern, not by a loop (which becomes a call to `memcpy`).
+    let [a, b, c, d] = v.to_be_bytes();
+    match dst {
+        [w] => *w = d,
+        [w, x] => [*w, *x] = [c, d],
+        [w, x, y] => [*w, *x, *y] = [b, c, d],
+        [w, x, y, z] => [*w, *x, *y, *z] = [a, b, c, d],
+        _ => {}
+    }
+    rest
+}
+
+/// Copies `value` to the front of `out`; returns the bytes after it.
+#[inline(always)]
+fn put_value<'o>(out: &'o mut [u8], value: &[u8]) -> &'o mut [u8] {
+    match out.split_at_mut_checked(value.len()) {
+        Some((dst, rest)) => {
+            copy_short(dst, value);
+            rest
+        }
+        None => &mut [],
+    }
+}
+
+/// Copies `src` into `dst`, of the same length: up to 32 bytes as two overlapping
+/// words (or bytes, for fewer than 4), not by a call to `memcpy`, which costs more
+/// than such short copies; more with `copy_from_slice`.
+#[inline(always)]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    fn two<const N: usize>(dst: &mut [u8], src: &[u8]) {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+            *d = *s;
+        }
+    }
+    match src.len() {
+        // First, middle and last byte, not a loop (which becomes a call to `memcpy`).
+        1..4 => {
+            let mid = src.len() / 2;
+            for i in [0, mid, src.len() - 1] {
+                if let (Some(d), Some(&s)) = (dst.get_mut(i), src.get(i)) {
+                    *d = s;
+                }
+            }
+        }
+        0 => {}
+        4..8 => two::<4>(dst, src),
+        8..16 => two::<8>(dst, src),
+        16..=32 => two::<16>(dst, src),
+        _ => dst.copy_from_slice(src),
+    }
+}
+
 /// Bytes of an option with this delta and value length: header, extended fields and
 /// value.
+#[inline(always)]
 pub(crate) const fn header_len(delta: u16, len: usize) -> usize {
+    // Without branches: 13 or more needs one extended byte, 269 or more two.
     const fn ext(n: usize) -> usize {
-        match n {
-            0..=12 => 0,
-            13..=268 => 1,
-            _ => 2,
-        }
+        (n >= 13) as usize + (n >= 269) as usize
     }
     1 + ext(delta as usize) + ext(len) + len
 }
