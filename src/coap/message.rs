@@ -2,7 +2,9 @@
 //! and what follows them (token, options, payload).
 
 use super::option::signaling;
-use super::option::{Block, ContentFormat, Format, Opt, OptionNumber, Options, Value, next_option};
+use super::option::{
+    Block, ContentFormat, Format, Opt, OptionNumber, Options, Value, next_option, step,
+};
 use super::{Code, Context, Error, Transport, Type};
 use crate::error::{EncodeError, Needed};
 use crate::packet::{Packet, Sink};
@@ -227,11 +229,37 @@ fn surely_accepted(number: u16, value: &[u8], reliable: bool, repeat: bool) -> b
     let Some(r) = RULES.get(usize::from(number)) else {
         return false;
     };
-    // One test for the rules that apply, without branches, and the string's.
-    let szx7 = value.last().copied().unwrap_or(0) & 7 == 7;
-    let bits = r.flags & (flag(repeat, ONCE) | flag(szx7 & !reliable, BLOCK) | STRING);
+    // The rules that may apply, in one test: most options have none.
+    let bits = r.flags & (flag(repeat, ONCE) | flag(!reliable, BLOCK) | STRING);
     value.len().wrapping_sub(usize::from(r.min)) <= r.span as usize
-        && (bits == 0 || bits == STRING && crate::wire::utf8(value).is_ok())
+        && (bits == 0 || bits & ONCE == 0 && passes(bits, value))
+}
+
+/// The block and string rules of [`surely_accepted`] that `bits` asks for.
+#[inline(always)]
+fn passes(bits: u8, value: &[u8]) -> bool {
+    (bits & BLOCK == 0 || value.last().is_none_or(|&l| l & 7 != 7))
+        && (bits & STRING == 0 || utf8(value))
+}
+
+/// `true` when `b` is UTF-8: ASCII tested a word or two at a time, without a loop for
+/// the short values options have.
+#[inline(always)]
+fn utf8(b: &[u8]) -> bool {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let word = |c: Option<&[u8; 8]>| c.map_or(0, |c| u64::from_le_bytes(*c));
+    let half = |c: Option<&[u8; 4]>| c.map_or(0, |c| u64::from(u32::from_le_bytes(*c)));
+    let high = match b.len() {
+        0 => 0,
+        1..4 => {
+            let at = |i: usize| b.get(i).map_or(0, |&c| u64::from(c));
+            at(0) | at(b.len() / 2) | at(b.len() - 1)
+        }
+        4..8 => half(b.first_chunk()) | half(b.last_chunk()),
+        8..=16 => word(b.first_chunk()) | word(b.last_chunk()),
+        _ => return b.is_ascii() || core::str::from_utf8(b).is_ok(),
+    };
+    high & HI == 0 || core::str::from_utf8(b).is_ok()
 }
 
 /// [`surely_accepted`] for a [`Value::Uint`] `v` of `n` bytes, without writing its
@@ -247,26 +275,48 @@ fn surely_accepted_uint(number: u16, v: u32, n: usize, reliable: bool, repeat: b
     n.wrapping_sub(usize::from(r.min)) <= r.span as usize && bits == 0
 }
 
-/// Validates the options at the front of `r` (up to the payload marker or the end),
-/// offsets counted from `base`.
-fn walk(r: &mut Reader<'_>, base: usize, code: Code, reliable: bool) -> Result<(), Error> {
+/// Validates the options at the front of `b` (up to the payload marker or the end),
+/// which starts at offset `base` of the message; returns their length.
+#[inline]
+fn walk(b: &[u8], base: usize, code: Code, reliable: bool) -> Result<usize, Error> {
+    let mut rest = b;
     let mut prev = None;
     let signaling = code.is_signaling();
-    while let Some((number, value, at)) = next_option(r, prev.unwrap_or(0), base)? {
+    while let Some(&first) = rest.first()
+        && first != 0xFF
+    {
+        let Some((number, value, tail)) = step(rest, prev.unwrap_or(0)) else {
+            return Err(malformed(b, b.len() - rest.len(), prev.unwrap_or(0), base));
+        };
         let repeat = prev == Some(number);
         if (signaling || !surely_accepted(number, value, reliable, repeat))
+            && let at = base + (b.len() - rest.len())
             && let Verdict::Reject(e) =
                 judge(number, &Value::Bytes(value), code, reliable, repeat, at)
         {
             return Err(e);
         }
         prev = Some(number);
+        rest = tail;
     }
-    Ok(())
+    Ok(b.len() - rest.len())
+}
+
+/// What is wrong with the option at offset `pos` of `b`, which [`step`] could not read
+/// (after option number `prev`; `b` starts at offset `base` of the message).
+#[cold]
+fn malformed(b: &[u8], pos: usize, prev: u16, base: usize) -> Error {
+    let at = base + pos;
+    match next_option(&mut Reader::at(b, pos), prev, base) {
+        Err(e) => e,
+        // Not reached: what `step` cannot read, `next_option` refuses.
+        Ok(_) => Error::Truncated { at },
+    }
 }
 
 /// Token, options and payload of a message whose header ends at `start` of `msg`
 /// (the whole message: a datagram, a WebSocket message, or a complete stream frame).
+#[inline]
 fn body<'a>(
     msg: &'a [u8],
     start: usize,
@@ -274,19 +324,20 @@ fn body<'a>(
     code: Code,
     reliable: bool,
 ) -> Result<(&'a [u8], Options<'a>, &'a [u8]), Error> {
-    let mut r = Reader::at(msg, start);
-    let token = r.take(tkl).ok_or(Error::Truncated { at: start })?;
-    let opts_at = r.pos();
-    walk(&mut r, 0, code, reliable)?;
-    let opts = msg.get(opts_at..r.pos()).unwrap_or_default();
-    let marker = r.pos();
-    let payload = match r.take_u8() {
-        None => &[][..],
+    let Some((token, rest)) = msg
+        .get(start..)
+        .and_then(|after| after.split_at_checked(tkl))
+    else {
+        return Err(Error::Truncated { at: start });
+    };
+    let opts_at = start + tkl;
+    let len = walk(rest, opts_at, code, reliable)?;
+    let (opts, tail) = rest.split_at_checked(len).unwrap_or((rest, &[]));
+    let payload = match tail {
+        [] => &[][..],
         // The walk stops only at the end or at the marker.
-        Some(_) => match r.rest() {
-            [] => return Err(Error::EmptyPayload { at: marker }),
-            p => p,
-        },
+        [_marker] => return Err(Error::EmptyPayload { at: opts_at + len }),
+        [_marker, p @ ..] => p,
     };
     Ok((token, Options::raw(opts), payload))
 }
@@ -1090,6 +1141,29 @@ impl<'a> Message<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf8_agrees_with_core() {
+        let mut b = [b'a'; 40];
+        for len in 0..=40 {
+            for at in 0..len {
+                for c in [0x7F, 0x80, 0xC3, 0xFF] {
+                    b[at] = c;
+                    let v = &b[..len];
+                    assert_eq!(utf8(v), core::str::from_utf8(v).is_ok(), "{v:02x?}");
+                    b[at] = b'a';
+                }
+            }
+            // A valid two-byte sequence at each end.
+            if len >= 2 {
+                let (mut front, mut back) = (b, b);
+                front[..2].copy_from_slice("é".as_bytes());
+                assert!(utf8(&front[..len]));
+                back[len - 2..len].copy_from_slice("é".as_bytes());
+                assert!(utf8(&back[..len]));
+            }
+        }
+    }
 
     #[test]
     fn rejects_the_first_bad_option_in_wire_order() {

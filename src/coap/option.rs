@@ -483,17 +483,18 @@ impl<'a> Options<'a> {
     /// The options in wire order: ascending numbers, repeats in their order. Cannot
     /// fail: decoding validated them.
     pub fn iter(&self) -> Iter<'a> {
-        match self.repr {
-            Repr::Raw(b) => Iter {
-                inner: IterRepr::Raw(b, 0),
-            },
+        let (raw, list) = match self.repr {
+            Repr::Raw(b) => (b, IterRepr::Sorted([].iter())),
             // Already in order (the common case): no sorting to do.
-            Repr::List(list) if list.is_sorted_by_key(|o| o.number) => Iter {
-                inner: IterRepr::Sorted(list.iter()),
-            },
-            Repr::List(list) => Iter {
-                inner: IterRepr::List(list, None),
-            },
+            Repr::List(list) if list.is_sorted_by_key(|o| o.number) => {
+                (&[][..], IterRepr::Sorted(list.iter()))
+            }
+            Repr::List(list) => (&[][..], IterRepr::List(list, None)),
+        };
+        Iter {
+            raw,
+            number: 0,
+            list,
         }
     }
 
@@ -761,13 +762,17 @@ fn write_header<S: Sink + ?Sized>(delta: u16, len: usize, out: &mut S) {
 /// Iterator over [`Options`], in wire order.
 #[derive(Debug, Clone)]
 pub struct Iter<'a> {
-    inner: IterRepr<'a>,
+    /// Decoded bytes not walked yet (none for a list), kept apart from the list's
+    /// state so that a loop keeps them in registers.
+    raw: &'a [u8],
+    /// The number of the option last read from `raw`.
+    number: u16,
+    /// A list's state (an empty one for decoded bytes).
+    list: IterRepr<'a>,
 }
 
 #[derive(Debug, Clone)]
 enum IterRepr<'a> {
-    /// Over decoded bytes: those not walked yet, and the previous option number.
-    Raw(&'a [u8], u16),
     /// Over a list already in order.
     Sorted(core::slice::Iter<'a, Opt<'a>>),
     /// Over a list, sorted as it goes (stable, without allocating): the (number,
@@ -780,12 +785,12 @@ impl<'a> Iterator for Iter<'a> {
 
     #[inline(always)]
     fn next(&mut self) -> Option<Opt<'a>> {
-        match &mut self.inner {
-            IterRepr::Raw(rest, number) => {
-                let (n, value, tail) = step(rest, *number)?;
-                (*rest, *number) = (tail, n);
-                Some(Opt::new(OptionNumber(n), value))
-            }
+        // Decoding validated the bytes: `step` stops only at their end.
+        if let Some((n, value, tail)) = step(self.raw, self.number) {
+            (self.raw, self.number) = (tail, n);
+            return Some(Opt::new(OptionNumber(n), value));
+        }
+        match &mut self.list {
             IterRepr::Sorted(it) => it.next().copied(),
             IterRepr::List(list, last) => select(list, last),
         }
@@ -810,7 +815,7 @@ fn select<'a>(list: &[Opt<'a>], last: &mut Option<(u16, usize)>) -> Option<Opt<'
 /// and the bytes after it; `None` at the end, at the payload marker (nibble 15), or
 /// where the option is malformed ([`next_option`] says how).
 #[inline(always)]
-fn step(b: &[u8], prev: u16) -> Option<(u16, &[u8], &[u8])> {
+pub(crate) fn step(b: &[u8], prev: u16) -> Option<(u16, &[u8], &[u8])> {
     let (&first, mut rest) = b.split_first()?;
     let mut ext = |nibble: u8| -> Option<usize> {
         Some(match nibble {
