@@ -532,16 +532,22 @@ impl<'a> Packet<'a> for Message<'a> {
         let Some((head, tail)) = dst.split_at_mut_checked(needed - rest) else {
             return Ok(needed); // unreachable: `needed` counts the head
         };
-        self.write_prefix(rest, &mut Out { buf: head, pos: 0 });
+        let w = &mut Out { buf: head, pos: 0 };
+        self.write_prefix(rest, w);
+        debug_assert_eq!(w.pos, needed - rest, "the head's length disagrees");
         let Some((options, payload)) = tail.split_at_mut_checked(opts) else {
             return Ok(needed); // unreachable: `rest` counts the options
         };
         match self.options.list() {
             Some(list) if sorted => super::option::write_sorted_into(list, options),
-            _ => self.options.write_to(&mut Out {
-                buf: options,
-                pos: 0,
-            }),
+            _ => {
+                let w = &mut Out {
+                    buf: options,
+                    pos: 0,
+                };
+                self.options.write_to(w);
+                debug_assert_eq!(w.pos, opts, "the options' length disagrees");
+            }
         }
         if let Some((marker, rest)) = payload.split_first_mut()
             && let Some(dst) = rest.get_mut(..self.payload.len())

@@ -624,6 +624,7 @@ pub(crate) fn write_sorted_into(list: &[Opt<'_>], mut out: &mut [u8]) {
             }
         };
     }
+    debug_assert!(out.is_empty(), "the options' length disagrees");
 }
 
 /// Writes an option header at the front of `out`; returns the bytes after it.
@@ -651,6 +652,7 @@ fn put_header(out: &mut [u8], delta: u16, len: usize) -> &mut [u8] {
     }
 }
 
+/// [`put_header`] for a header with extended fields.
 #[inline(never)]
 fn put_long_header(out: &mut [u8], delta: u16, len: usize) -> &mut [u8] {
     let n = header_len(delta, len) - len;
