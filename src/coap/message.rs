@@ -644,6 +644,14 @@ impl Message<'_> {
         if let Some(checked) = fast {
             return checked.map(|len| (len, true));
         }
+        self.checked_walk(reliable).map(|len| (len, false))
+    }
+
+    /// The option checks of [`Message::checked_options_len`] for any options: decoded
+    /// ones, a list out of order, a signaling message's. Apart from the common case so
+    /// that it keeps its registers.
+    #[inline(never)]
+    fn checked_walk(&self, reliable: bool) -> Result<usize, EncodeError> {
         if !self.options.is_sorted_or_short() {
             return Err(EncodeError::Inconsistent(
                 "more than 64 options out of number order: sort them first (Options::sort)",
@@ -675,7 +683,7 @@ impl Message<'_> {
             }
             prev = Some(o.number);
         }
-        Ok((len, false))
+        Ok(len)
     }
 }
 
