@@ -308,6 +308,58 @@ pub(crate) fn utf8(b: &[u8]) -> Result<&str, usize> {
     }
 }
 
+/// `true` when `b` is UTF-8: ASCII tested a word or two at a time, without a loop for
+/// the short values of option-like fields (up to 16 bytes); longer ones by `core`.
+#[inline(always)]
+#[cfg_attr(not(feature = "coap"), allow(dead_code))]
+pub(crate) fn is_utf8(b: &[u8]) -> bool {
+    let word = |c: Option<&[u8; 8]>| c.map_or(0, |c| u64::from_le_bytes(*c));
+    let half = |c: Option<&[u8; 4]>| c.map_or(0, |c| u64::from(u32::from_le_bytes(*c)));
+    let high = match b.len() {
+        0 => 0,
+        1..4 => {
+            let at = |i: usize| b.get(i).map_or(0, |&c| u64::from(c));
+            at(0) | at(b.len() / 2) | at(b.len() - 1)
+        }
+        4..8 => half(b.first_chunk()) | half(b.last_chunk()),
+        8..=16 => word(b.first_chunk()) | word(b.last_chunk()),
+        _ => return b.is_ascii() || core::str::from_utf8(b).is_ok(),
+    };
+    high & HI == 0 || core::str::from_utf8(b).is_ok()
+}
+
+/// Copies `src` into `dst`, of the same length: up to 32 bytes as two overlapping
+/// words (or bytes, for fewer than 4), not by a call to `memcpy`, which costs more
+/// than such short copies; more with `copy_from_slice`.
+#[inline(always)]
+#[cfg_attr(not(feature = "coap"), allow(dead_code))]
+pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
+    fn two<const N: usize>(dst: &mut [u8], src: &[u8]) {
+        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
+            *d = *s;
+        }
+        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
+            *d = *s;
+        }
+    }
+    match src.len() {
+        // First, middle and last byte, not a loop (which becomes a call to `memcpy`).
+        1..4 => {
+            let mid = src.len() / 2;
+            for i in [0, mid, src.len() - 1] {
+                if let (Some(d), Some(&s)) = (dst.get_mut(i), src.get(i)) {
+                    *d = s;
+                }
+            }
+        }
+        0 => {}
+        4..8 => two::<4>(dst, src),
+        8..16 => two::<8>(dst, src),
+        16..=32 => two::<16>(dst, src),
+        _ => dst.copy_from_slice(src),
+    }
+}
+
 const LO7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HI: u64 = 0x8080_8080_8080_8080;
 
@@ -427,6 +479,29 @@ impl<B: bytes::BufMut + ?Sized> Sink for BufMutSink<'_, B> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn is_utf8_agrees_with_core() {
+        let mut b = [b'a'; 40];
+        for len in 0..=40 {
+            for at in 0..len {
+                for c in [0x7F, 0x80, 0xC3, 0xFF] {
+                    b[at] = c;
+                    let v = &b[..len];
+                    assert_eq!(is_utf8(v), core::str::from_utf8(v).is_ok(), "{v:02x?}");
+                    b[at] = b'a';
+                }
+            }
+            // A valid two-byte sequence at each end.
+            if len >= 2 {
+                let (mut front, mut back) = (b, b);
+                front[..2].copy_from_slice("é".as_bytes());
+                assert!(is_utf8(&front[..len]));
+                back[len - 2..len].copy_from_slice("é".as_bytes());
+                assert!(is_utf8(&back[..len]));
+            }
+        }
+    }
 
     #[test]
     fn reader_never_reads_past_the_end() {

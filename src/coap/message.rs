@@ -8,7 +8,7 @@ use super::option::{
 use super::{Code, Context, Error, Transport, Type};
 use crate::error::{EncodeError, Needed};
 use crate::packet::{Packet, Sink};
-use crate::wire::Reader;
+use crate::wire::{Reader, is_utf8};
 
 /// The header fields that depend on the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -239,27 +239,7 @@ fn surely_accepted(number: u16, value: &[u8], reliable: bool, repeat: bool) -> b
 #[inline(always)]
 fn passes(bits: u8, value: &[u8]) -> bool {
     (bits & BLOCK == 0 || value.last().is_none_or(|&l| l & 7 != 7))
-        && (bits & STRING == 0 || utf8(value))
-}
-
-/// `true` when `b` is UTF-8: ASCII tested a word or two at a time, without a loop for
-/// the short values options have.
-#[inline(always)]
-fn utf8(b: &[u8]) -> bool {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let word = |c: Option<&[u8; 8]>| c.map_or(0, |c| u64::from_le_bytes(*c));
-    let half = |c: Option<&[u8; 4]>| c.map_or(0, |c| u64::from(u32::from_le_bytes(*c)));
-    let high = match b.len() {
-        0 => 0,
-        1..4 => {
-            let at = |i: usize| b.get(i).map_or(0, |&c| u64::from(c));
-            at(0) | at(b.len() / 2) | at(b.len() - 1)
-        }
-        4..8 => half(b.first_chunk()) | half(b.last_chunk()),
-        8..=16 => word(b.first_chunk()) | word(b.last_chunk()),
-        _ => return b.is_ascii() || core::str::from_utf8(b).is_ok(),
-    };
-    high & HI == 0 || core::str::from_utf8(b).is_ok()
+        && (bits & STRING == 0 || is_utf8(value))
 }
 
 /// [`surely_accepted`] for a [`Value::Uint`] `v` of `n` bytes, without writing its
@@ -762,7 +742,7 @@ impl Sink for Out<'_> {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.pos.saturating_add(bytes.len());
         if let Some(dst) = self.buf.get_mut(self.pos..end) {
-            super::option::copy_short(dst, bytes);
+            crate::wire::copy_short(dst, bytes);
         }
         self.pos = end;
     }
@@ -1155,29 +1135,6 @@ impl<'a> Message<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn utf8_agrees_with_core() {
-        let mut b = [b'a'; 40];
-        for len in 0..=40 {
-            for at in 0..len {
-                for c in [0x7F, 0x80, 0xC3, 0xFF] {
-                    b[at] = c;
-                    let v = &b[..len];
-                    assert_eq!(utf8(v), core::str::from_utf8(v).is_ok(), "{v:02x?}");
-                    b[at] = b'a';
-                }
-            }
-            // A valid two-byte sequence at each end.
-            if len >= 2 {
-                let (mut front, mut back) = (b, b);
-                front[..2].copy_from_slice("é".as_bytes());
-                assert!(utf8(&front[..len]));
-                back[len - 2..len].copy_from_slice("é".as_bytes());
-                assert!(utf8(&back[..len]));
-            }
-        }
-    }
 
     #[test]
     fn rejects_the_first_bad_option_in_wire_order() {

@@ -5,7 +5,7 @@ use core::fmt;
 
 use super::{Code, Error};
 use crate::packet::Sink;
-use crate::wire::Reader;
+use crate::wire::{Reader, copy_short};
 
 /// An option number (RFC 7252 §5.4.6, §12.2), registered or not. Its properties follow
 /// from the number itself.
@@ -691,37 +691,6 @@ fn put_value<'o>(out: &'o mut [u8], value: &[u8]) -> &'o mut [u8] {
             rest
         }
         None => &mut [],
-    }
-}
-
-/// Copies `src` into `dst`, of the same length: up to 32 bytes as two overlapping
-/// words (or bytes, for fewer than 4), not by a call to `memcpy`, which costs more
-/// than such short copies; more with `copy_from_slice`.
-#[inline(always)]
-pub(crate) fn copy_short(dst: &mut [u8], src: &[u8]) {
-    fn two<const N: usize>(dst: &mut [u8], src: &[u8]) {
-        if let (Some(d), Some(s)) = (dst.first_chunk_mut::<N>(), src.first_chunk::<N>()) {
-            *d = *s;
-        }
-        if let (Some(d), Some(s)) = (dst.last_chunk_mut::<N>(), src.last_chunk::<N>()) {
-            *d = *s;
-        }
-    }
-    match src.len() {
-        // First, middle and last byte, not a loop (which becomes a call to `memcpy`).
-        1..4 => {
-            let mid = src.len() / 2;
-            for i in [0, mid, src.len() - 1] {
-                if let (Some(d), Some(&s)) = (dst.get_mut(i), src.get(i)) {
-                    *d = s;
-                }
-            }
-        }
-        0 => {}
-        4..8 => two::<4>(dst, src),
-        8..16 => two::<8>(dst, src),
-        16..=32 => two::<16>(dst, src),
-        _ => dst.copy_from_slice(src),
     }
 }
 
