@@ -350,7 +350,8 @@ impl Server {
                 };
                 // Blocks in order, each but the last a whole block (a whole number of
                 // 1024-byte blocks with BERT, RFC 8323 §6).
-                let whole = !req.payload.is_empty() && req.payload.len() % block.size() == 0;
+                let whole =
+                    !req.payload.is_empty() && req.payload.len().is_multiple_of(block.size());
                 if up.method != req.code || block.offset() != up.body.len() || block.more && !whole
                 {
                     st.uploads.remove(&peer.id());
@@ -451,7 +452,7 @@ impl Server {
                 let header = match o.peer {
                     Peer::Tcp { .. } => Header::Tcp,
                     Peer::Udp(_) => {
-                        let confirmable = counter % 5 == 0;
+                        let confirmable = counter.is_multiple_of(5);
                         if confirmable && o.unacked.is_some() {
                             println!("observer {:?} gone: no ACK", o.peer.id());
                             return false;

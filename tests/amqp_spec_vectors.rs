@@ -56,7 +56,7 @@ fn table(entries: Vec<(&'static str, FieldValue<'static>)>) -> FieldTable<'stati
 /// Hex digits, ignoring the spaces that group them.
 fn hex(h: &str) -> Vec<u8> {
     let d: Vec<u8> = h.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    assert!(d.len() % 2 == 0, "odd hex: {h}");
+    assert!(d.len().is_multiple_of(2), "odd hex: {h}");
     d.chunks(2)
         .map(|p| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap())
         .collect()

@@ -67,7 +67,7 @@ fn sessions() -> Vec<Session> {
 }
 
 fn unhex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex");
+    assert!(s.len().is_multiple_of(2), "odd hex");
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
@@ -378,12 +378,12 @@ fn confirms_returns_heartbeats_and_a_channel_closed_by_the_broker() {
 
     let mut closed = false;
     walk(&session("channel-error-close"), |from_client, f| {
-        if let Payload::Method(Method::ChannelClose(c)) = f.payload {
-            if !from_client {
-                assert_eq!(c.reply_code, reply::NOT_FOUND);
-                assert_eq!((c.class_id, c.method_id), (50, 10), "queue.declare");
-                closed = true;
-            }
+        if let Payload::Method(Method::ChannelClose(c)) = f.payload
+            && !from_client
+        {
+            assert_eq!(c.reply_code, reply::NOT_FOUND);
+            assert_eq!((c.class_id, c.method_id), (50, 10), "queue.declare");
+            closed = true;
         }
     });
     assert!(closed);

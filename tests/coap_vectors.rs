@@ -47,7 +47,10 @@ struct Session {
 }
 
 fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd number of hex digits in {s:?}");
+    assert!(
+        s.len().is_multiple_of(2),
+        "odd number of hex digits in {s:?}"
+    );
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())

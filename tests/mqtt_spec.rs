@@ -36,7 +36,10 @@ use iotwire::{DecodeError, EncodeError, Needed, Packet};
 /// Bytes from hex pairs; whitespace between pairs is ignored.
 fn h(s: &str) -> Vec<u8> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    assert!(digits.len() % 2 == 0, "odd number of hex digits in {s:?}");
+    assert!(
+        digits.len().is_multiple_of(2),
+        "odd number of hex digits in {s:?}"
+    );
     digits
         .chunks(2)
         .map(|p| {

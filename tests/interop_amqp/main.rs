@@ -719,11 +719,12 @@ impl Conn {
 
     /// Sends a heartbeat when one is due (half the negotiated interval without sending).
     fn heartbeat_if_due(&mut self) -> Result<(), String> {
-        if let Some(h) = self.heartbeat {
-            if self.send_heartbeats && self.last_sent.elapsed() >= h / 2 {
-                self.send_frame(&Frame::HEARTBEAT)?;
-                self.heartbeats_out += 1;
-            }
+        if let Some(h) = self.heartbeat
+            && self.send_heartbeats
+            && self.last_sent.elapsed() >= h / 2
+        {
+            self.send_frame(&Frame::HEARTBEAT)?;
+            self.heartbeats_out += 1;
         }
         Ok(())
     }
@@ -2284,10 +2285,10 @@ impl<'e> MemoryAlarm<'e> {
 
 impl Drop for MemoryAlarm<'_> {
     fn drop(&mut self) {
-        if self.raised {
-            if let Err(e) = rabbitmqctl(self.env, &["set_vm_memory_high_watermark", WATERMARK]) {
-                println!("FAIL lifting the memory alarm: {e}");
-            }
+        if self.raised
+            && let Err(e) = rabbitmqctl(self.env, &["set_vm_memory_high_watermark", WATERMARK])
+        {
+            println!("FAIL lifting the memory alarm: {e}");
         }
     }
 }
